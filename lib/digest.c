@@ -1,0 +1,17 @@
+#include "digest.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+
+int sha256_hex(const void *data, size_t len, char out[SHA256_HEX_SIZE])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+		return -1;
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[2 * mdlen] = '\0';
+	return 0;
+}

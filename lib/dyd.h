@@ -1,0 +1,230 @@
+/*
+ * dyd.h - the public interface of libdyd, the "download your data" exporter.
+ *
+ * Data flows one way: read a policy and an account record, evaluate them
+ * into a decision as of an instant, render the decision (text or JSON).
+ *
+ * Conventions: functions return 0 on success or a negative DYD_E* code;
+ * problems are appended to a caller-provided dyd_diags with their location.
+ * `T **out` arguments hand ownership to the caller; a pointer returned
+ * directly is borrowed from its parent object. Every _free accepts NULL.
+ * Nothing here prints, exits, or keeps global mutable state, so separate
+ * objects may be used from separate threads.
+ */
+#ifndef DYD_H
+#define DYD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DYD_VERSION "0.1.0"
+
+enum {
+	DYD_OK = 0,
+	DYD_EINVALID = -1, /* the input (record, policy, option) is invalid */
+	DYD_ENOMEM = -2,   /* out of memory */
+	DYD_EIO = -3,	   /* reading or writing failed */
+	DYD_EVERIFY = -4,  /* a bundle failed verification */
+	DYD_EUSAGE = -5,   /* an argument is out of its domain */
+};
+
+/* The versions of the libraries in use, as one line of text (static). */
+const char *dyd_library_versions(void);
+
+/* Diagnostics: every problem found, with where it was found. */
+
+typedef enum { DYD_ERROR, DYD_WARNING } dyd_severity;
+
+typedef struct dyd_diag {
+	dyd_severity severity;
+	char *file;    /* input name, or NULL */
+	unsigned line; /* 1-based; 0 when unknown */
+	unsigned column;
+	char *pointer; /* JSON pointer into the document, or NULL */
+	char *message; /* lower case, no final full stop */
+} dyd_diag;
+
+typedef struct dyd_diags {
+	dyd_diag *items;
+	size_t count;
+	size_t capacity;
+	size_t errors;
+	bool out_of_memory; /* a diagnostic could not be recorded */
+} dyd_diags;
+
+#define DYD_DIAGS_INIT                                                         \
+	{                                                                      \
+		NULL, 0, 0, 0, false                                           \
+	}
+
+void dyd_diags_init(dyd_diags *diags);
+void dyd_diags_release(dyd_diags *diags);
+/* Removes every diagnostic, keeping the storage. */
+void dyd_diags_clear(dyd_diags *diags);
+
+/*
+ * Formats one diagnostic as "file:line:column: error: /pointer: message"
+ * (the parts that are unknown are left out). Returns a string the caller
+ * frees with free(), or NULL when out of memory.
+ */
+char *dyd_diag_format(const dyd_diag *diag);
+
+/* Appends the diagnostics as a JSON array; returns a malloc'd string. */
+char *dyd_diags_to_json(const dyd_diags *diags);
+
+/*
+ * One checked file as a one-line JSON object: {"file": file, "valid": valid,
+ * id_key: id or null, "diagnostics": [...]}. Returns a malloc'd string, or
+ * NULL when out of memory.
+ */
+char *dyd_file_result_json(const char *file, bool valid, const char *id_key,
+			   const char *id, const dyd_diags *diags);
+
+/* Time: nanoseconds since 1970-01-01T00:00:00Z. */
+
+typedef int64_t dyd_time;
+
+/*
+ * Parses an RFC 3339 timestamp with any offset, or (when allow_date is set)
+ * a plain YYYY-MM-DD meaning 00:00:00Z that day. Returns 0 or DYD_EINVALID.
+ */
+int dyd_time_parse(const char *text, size_t len, bool allow_date,
+		   dyd_time *out);
+
+#define DYD_TIME_BUFSIZE 40
+
+/* Writes YYYY-MM-DDTHH:MM:SS[.fraction]Z into buf (DYD_TIME_BUFSIZE). */
+void dyd_time_format(dyd_time t, char *buf);
+
+/* Files */
+
+/* Upper bound for a record or policy file, in bytes. */
+#define DYD_MAX_INPUT_BYTES (16u * 1024u * 1024u)
+
+/*
+ * Reads a whole file (or standard input when path is "-") into memory,
+ * refusing anything larger than limit bytes. *out is NUL-terminated and
+ * freed by the caller with free().
+ */
+int dyd_file_read(const char *path, size_t limit, char **out, size_t *len,
+		  dyd_diags *diags);
+
+/* Policies */
+
+typedef struct dyd_policy dyd_policy;
+
+/*
+ * Loads and lints a policy document (YAML or JSON). name is used in
+ * diagnostics. On failure *out is NULL and diags holds every problem.
+ */
+int dyd_policy_load(dyd_policy **out, const char *data, size_t len,
+		    const char *name, dyd_diags *diags);
+
+/* Loads the default policy compiled into the library. */
+int dyd_policy_load_default(dyd_policy **out, dyd_diags *diags);
+
+void dyd_policy_free(dyd_policy *policy);
+
+const char *dyd_policy_id(const dyd_policy *policy);
+const char *dyd_policy_name(const dyd_policy *policy); /* file name */
+/* Lower-case hex SHA-256 of the policy bytes (64 characters). */
+const char *dyd_policy_sha256(const dyd_policy *policy);
+/* The policy document exactly as loaded. */
+const char *dyd_policy_source(const dyd_policy *policy, size_t *len);
+/* The policy document as JSON; the caller frees the string with free(). */
+char *dyd_policy_to_json(const dyd_policy *policy);
+
+/* The default policy source, as embedded at build time. */
+const char *dyd_default_policy_source(size_t *len);
+
+/* Account records */
+
+typedef struct dyd_record dyd_record;
+
+typedef enum {
+	DYD_FORMAT_AUTO = 0, /* by file name extension, else by content */
+	DYD_FORMAT_JSON,
+	DYD_FORMAT_YAML,
+} dyd_format;
+
+typedef struct dyd_record_options {
+	dyd_format format;
+	bool strict;  /* unknown fields are errors instead of warnings */
+	bool verbose; /* diagnostics may quote personal values (phones, IPs) */
+} dyd_record_options;
+
+#define DYD_RECORD_OPTIONS_INIT                                                \
+	{                                                                      \
+		DYD_FORMAT_AUTO, false, false                                  \
+	}
+
+/*
+ * Parses and validates one account record against the record format and
+ * the policy (which names the terms versions). Every problem is appended
+ * to diags; on any error *out is NULL and DYD_EINVALID is returned.
+ * Warnings alone do not make a record invalid.
+ */
+int dyd_record_load(dyd_record **out, const char *data, size_t len,
+		    const char *name, const dyd_policy *policy,
+		    const dyd_record_options *options, dyd_diags *diags);
+
+void dyd_record_free(dyd_record *record);
+
+const char *dyd_record_account_id(const dyd_record *record);
+/* The record's language tag, or NULL. */
+const char *dyd_record_language(const dyd_record *record);
+dyd_time dyd_record_registered_at(const dyd_record *record);
+
+/* Decisions */
+
+typedef struct dyd_decision dyd_decision;
+
+/*
+ * Works out the opt-out status, the terms statuses and what is shared, as
+ * of the instant as_of. A record registered after as_of has nothing to
+ * report: DYD_EINVALID with a diagnostic. The decision borrows from the
+ * record and the policy: free it first.
+ */
+int dyd_evaluate(dyd_decision **out, const dyd_record *record,
+		 const dyd_policy *policy, dyd_time as_of, dyd_diags *diags);
+
+void dyd_decision_free(dyd_decision *decision);
+
+/* The decision object as JSON text (2-space indented, newline at end). */
+char *dyd_decision_to_json(const dyd_decision *decision);
+
+typedef struct dyd_status_options {
+	const char *lang; /* "en" or "id"; NULL: the record's, else "en" */
+	bool explain;	  /* add the rule trace behind every line */
+	bool verbose;	  /* show personal data (full phone, business names) */
+} dyd_status_options;
+
+#define DYD_STATUS_OPTIONS_INIT                                                \
+	{                                                                      \
+		NULL, false, false                                             \
+	}
+
+/*
+ * Renders the short plain-language answer for support staff. The caller
+ * frees the string with free().
+ */
+int dyd_status_render(char **out, const dyd_decision *decision,
+		      const dyd_status_options *options);
+
+/* Whether lang names a language dyd has translations for. */
+bool dyd_language_supported(const char *lang);
+
+/* The supported language that best fits a BCP 47 tag ("id-ID" -> "id"),
+ * or NULL when none does. */
+const char *dyd_language_pick(const char *tag);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

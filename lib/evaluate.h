@@ -1,0 +1,120 @@
+/* The decision: what the evaluator concluded, with references to the
+ * policy rules and record events behind each conclusion. Renderers read
+ * it; they do not decide anything themselves. */
+#ifndef DYD_EVALUATE_H
+#define DYD_EVALUATE_H
+
+#include "policy.h"
+#include "record.h"
+
+typedef enum {
+	OPTOUT_OPTED_OUT,
+	OPTOUT_NOT_OPTED_OUT,
+	OPTOUT_NOT_OFFERED,
+} optout_status;
+
+typedef enum {
+	REASON_OPTOUT_IN_WINDOW,
+	REASON_OPTIN_IN_WINDOW,
+	REASON_NO_CHOICE_IN_WINDOW,
+	REASON_TERMS_NOT_ACCEPTED,
+	REASON_BEFORE_OFFER,
+	REASON_REGISTERED_AFTER_OFFER,
+} optout_reason;
+
+typedef enum {
+	IGNORED_NOT_OFFERED,
+	IGNORED_TERMS_NOT_ACCEPTED,
+	IGNORED_BEFORE_WINDOW,
+	IGNORED_AFTER_WINDOW,
+} ignored_why;
+
+typedef struct ignored_request {
+	const record_event *event;
+	ignored_why why;
+} ignored_request;
+
+typedef struct decision_optout {
+	size_t terms; /* policy terms index */
+	optout_status status;
+	optout_reason reason;
+	bool has_window;
+	dyd_time window_start, window_end; /* [start, end) */
+	bool window_open;
+	const record_event *choice; /* the deciding in-window event, or NULL */
+	ignored_request *ignored;
+	size_t ignored_count;
+} decision_optout;
+
+typedef enum {
+	TERMS_NOT_YET_EFFECTIVE,
+	TERMS_ACCEPTED,
+	TERMS_OVERDUE,
+	TERMS_PENDING,
+} terms_status;
+
+typedef struct decision_terms {
+	terms_status status;
+	bool at_registration;
+	dyd_time accepted_at;
+	const record_event *event; /* explicit acceptance, or NULL */
+} decision_terms;
+
+typedef enum {
+	WITHHELD_NONE,
+	WITHHELD_TERMS_NOT_ACCEPTED,
+	WITHHELD_CONDITION_FALSE,
+	WITHHELD_OPT_OUT,
+	WITHHELD_REGION,
+} withheld_by;
+
+typedef struct decision_cell {
+	size_t purpose;
+	size_t rule; /* index into the category's rules */
+	bool shared;
+	dyd_time since; /* when shared */
+	withheld_by by; /* when not shared */
+	size_t region;	/* for WITHHELD_REGION */
+	bool condition_holds;
+} decision_cell;
+
+typedef struct decision_category {
+	const policy_category *category;
+	bool shared;
+	decision_cell *cells;
+	size_t cell_count;
+	size_t *items; /* indices into the items field, when listed */
+	size_t item_count;
+} decision_category;
+
+typedef struct withheld_purpose {
+	size_t purpose;
+	withheld_by by; /* WITHHELD_OPT_OUT or WITHHELD_REGION */
+	size_t region;
+} withheld_purpose;
+
+struct dyd_decision {
+	const dyd_record *record;
+	const dyd_policy *policy;
+	dyd_time as_of;
+	size_t *regions; /* policy regions the account's country is in */
+	size_t region_count;
+	bool has_optout;
+	decision_optout optout;
+	decision_terms *terms; /* one per policy terms version */
+	withheld_purpose *withheld;
+	size_t withheld_count;
+	decision_category *categories;
+	size_t category_count;
+};
+
+const char *optout_status_name(optout_status s);
+const char *optout_reason_name(optout_reason r);
+const char *ignored_why_name(ignored_why w);
+const char *terms_status_name(terms_status s);
+/* "opt_out", "region:european", ... into buf. */
+const char *withheld_by_name(const dyd_decision *d, withheld_by by,
+			     size_t region, char *buf, size_t size);
+const char *event_type_name(event_type t);
+
+#endif

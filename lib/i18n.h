@@ -1,0 +1,25 @@
+/* Translations, read from lib/messages.yaml as embedded at build time. */
+#ifndef DYD_I18N_H
+#define DYD_I18N_H
+
+#include "strbuf.h"
+
+#include <stdbool.h>
+
+/* Loads the catalog on first use; 0 or DYD_ENOMEM. Thread safe. */
+int i18n_load(void);
+
+/* The template for key in lang, falling back to English, then to the key
+ * itself so a missing translation is visible rather than fatal. */
+const char *i18n_get(const char *lang, const char *key);
+
+/* Appends a value to the output, escaping it as the output needs. */
+typedef void (*i18n_put_fn)(strbuf *sb, const char *value);
+
+/* Appends the template for key with each {name} replaced by the value
+ * that follows name in vars (a NULL-terminated list of name, value
+ * pairs); values go through put. */
+void i18n_format(strbuf *sb, const char *lang, const char *key, i18n_put_fn put,
+		 const char *const *vars);
+
+#endif

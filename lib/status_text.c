@@ -1,0 +1,525 @@
+/* The short plain-language answer of `dyd status`: opt-out first, then the
+ * terms, then what is shared; with explain, the rule behind every line. */
+#include "evaluate.h"
+#include "i18n.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct render {
+	strbuf sb;
+	const dyd_decision *d;
+	const char *lang;
+	const dyd_status_options *opt;
+};
+
+static void put_plain(strbuf *sb, const char *value)
+{
+	strbuf_puts(sb, value);
+}
+
+/* "2016-09-10 14:00:00 UTC" */
+static void human_time(dyd_time t, char *buf, size_t size)
+{
+	char iso[DYD_TIME_BUFSIZE];
+
+	dyd_time_format(t, iso);
+	iso[10] = ' ';
+	iso[strlen(iso) - 1] = '\0';
+	snprintf(buf, size, "%s UTC", iso);
+}
+
+static void say(struct render *r, unsigned indent, const char *key,
+		const char *const *vars)
+{
+	unsigned i;
+
+	for (i = 0; i < indent; i++)
+		strbuf_puts(&r->sb, "  ");
+	i18n_format(&r->sb, r->lang, key, put_plain, vars);
+	strbuf_putc(&r->sb, '\n');
+}
+
+static const char *msg(struct render *r, const char *key)
+{
+	return i18n_get(r->lang, key);
+}
+
+static void masked_phone(const char *phone, bool verbose, char *buf,
+			 size_t size)
+{
+	size_t len = strlen(phone), i;
+
+	if (verbose || len < 6 || size < len + 1) {
+		snprintf(buf, size, "%s", phone);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		buf[i] = i < 3 || i >= len - 2 ? phone[i] : '*';
+	buf[len] = '\0';
+}
+
+static const char *purpose_label(struct render *r, size_t purpose)
+{
+	return text_get(&r->d->policy->purposes[purpose].label, r->lang);
+}
+
+static char *join_covers(struct render *r)
+{
+	const policy_optout *o = r->d->policy->terms[r->d->optout.terms].optout;
+	strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < o->cover_count; i++) {
+		if (i)
+			strbuf_puts(&sb, ", ");
+		strbuf_puts(&sb, purpose_label(r, o->covers[i]));
+	}
+	return strbuf_detach(&sb);
+}
+
+static void render_optout(struct render *r)
+{
+	const dyd_decision *d = r->d;
+	const dyd_policy *p = d->policy;
+	const decision_optout *o = &d->optout;
+	const policy_terms *t;
+	char at[48], start[48], end[48], eff[48], reg[48], days[16];
+	char *covers;
+	const char *channel = "";
+	size_t i;
+
+	{
+		const char *v[] = {"parent", p->parent_company, NULL};
+		say(r, 0, "optout.title", v);
+	}
+	if (!d->has_optout) {
+		say(r, 1, "optout.none", NULL);
+		return;
+	}
+	t = &p->terms[o->terms];
+	snprintf(days, sizeof(days), "%u", t->optout->window_days);
+	human_time(t->effective, eff, sizeof(eff));
+	human_time(d->record->registered_at, reg, sizeof(reg));
+	if (o->has_window) {
+		human_time(o->window_start, start, sizeof(start));
+		human_time(o->window_end, end, sizeof(end));
+	}
+	if (o->choice) {
+		char key[48];
+		human_time(o->choice->at, at, sizeof(at));
+		snprintf(key, sizeof(key), "channel.%s", o->choice->channel);
+		channel = msg(r, key);
+	}
+	covers = join_covers(r);
+	{
+		const char *v[] = {"parent",	 p->parent_company,
+				   "service",	 p->service,
+				   "covers",	 covers ? covers : "",
+				   "terms",	 t->id,
+				   "days",	 days,
+				   "at",	 at,
+				   "channel",	 channel,
+				   "start",	 start,
+				   "end",	 end,
+				   "effective",	 eff,
+				   "registered", reg,
+				   NULL};
+		switch (o->reason) {
+		case REASON_OPTOUT_IN_WINDOW:
+			say(r, 1, "optout.opted_out", v);
+			say(r, 1, "optout.opted_out.detail", v);
+			break;
+		case REASON_OPTIN_IN_WINDOW:
+			say(r, 1, "optout.optin_in_window", v);
+			break;
+		case REASON_NO_CHOICE_IN_WINDOW:
+			say(r, 1, "optout.no_choice_in_window", v);
+			break;
+		case REASON_TERMS_NOT_ACCEPTED:
+			say(r, 1, "optout.terms_not_accepted", v);
+			break;
+		case REASON_BEFORE_OFFER:
+			say(r, 1, "optout.before_offer", v);
+			break;
+		case REASON_REGISTERED_AFTER_OFFER:
+			say(r, 1, "optout.registered_after_offer", v);
+			break;
+		}
+		if (o->window_open)
+			say(r, 1, "optout.window_open", v);
+	}
+	free(covers);
+	if (o->ignored_count)
+		say(r, 1, "optout.ignored", NULL);
+	for (i = 0; i < o->ignored_count; i++) {
+		const record_event *ev = o->ignored[i].event;
+		char key[48], ckey[48], wkey[48];
+		snprintf(key, sizeof(key), "event.%s",
+			 event_type_name(ev->type));
+		snprintf(ckey, sizeof(ckey), "channel.%s", ev->channel);
+		snprintf(wkey, sizeof(wkey), "ignored.%s",
+			 ignored_why_name(o->ignored[i].why));
+		human_time(ev->at, at, sizeof(at));
+		const char *v[] = {"type", msg(r, key),	 "at",
+				   at,	   "channel",	 msg(r, ckey),
+				   "why",  msg(r, wkey), NULL};
+		strbuf_puts(&r->sb, "    - ");
+		i18n_format(&r->sb, r->lang, "optout.ignored.item", put_plain,
+			    v);
+		strbuf_putc(&r->sb, '\n');
+	}
+}
+
+static void render_terms(struct render *r)
+{
+	const dyd_decision *d = r->d;
+	size_t i;
+	char at[48], deadline[48], eff[48], key[64];
+
+	strbuf_putc(&r->sb, '\n');
+	say(r, 0, "terms.title", NULL);
+	for (i = 0; i < d->policy->terms_count; i++) {
+		const policy_terms *t = &d->policy->terms[i];
+		const decision_terms *dt = &d->terms[i];
+		const char *k = "";
+		human_time(dt->accepted_at, at, sizeof(at));
+		human_time(t->deadline, deadline, sizeof(deadline));
+		human_time(t->effective, eff, sizeof(eff));
+		const char *v[] = {"at",	at,  "deadline", deadline,
+				   "effective", eff, NULL};
+		switch (dt->status) {
+		case TERMS_ACCEPTED:
+			k = dt->at_registration
+				? "terms.accepted.at_registration"
+				: "terms.accepted.explicit";
+			break;
+		case TERMS_PENDING:
+			k = t->has_deadline ? "terms.pending.deadline"
+					    : "terms.pending";
+			break;
+		case TERMS_OVERDUE:
+			k = "terms.overdue";
+			break;
+		case TERMS_NOT_YET_EFFECTIVE:
+			k = "terms.not_yet_effective";
+			break;
+		}
+		strbuf_printf(&r->sb, "  %s  ", t->id);
+		i18n_format(&r->sb, r->lang, k, put_plain, v);
+		if (dt->status == TERMS_OVERDUE && t->when_overdue) {
+			snprintf(key, sizeof(key), "overdue.%s",
+				 t->when_overdue);
+			strbuf_puts(&r->sb, ": ");
+			/* A keyword without a translation is shown as is. */
+			strbuf_puts(&r->sb, strcmp(msg(r, key), key) == 0
+						? t->when_overdue
+						: msg(r, key));
+		}
+		strbuf_putc(&r->sb, '\n');
+	}
+}
+
+static void withheld_reason(struct render *r, const decision_cell *c,
+			    const policy_category *cat, strbuf *out)
+{
+	const dyd_policy *p = r->d->policy;
+	char key[64];
+	const char *v[] = {"region",
+			   c->by == WITHHELD_REGION
+			       ? text_get(&p->regions[c->region].label, r->lang)
+			       : "",
+			   "terms", p->terms[cat->rules[c->rule].since].id,
+			   NULL};
+
+	if (c->by == WITHHELD_REGION && !p->regions[c->region].label.count)
+		v[1] = p->regions[c->region].id;
+	snprintf(key, sizeof(key), "withheld_by.%s",
+		 c->by == WITHHELD_REGION		? "region"
+		 : c->by == WITHHELD_OPT_OUT		? "opt_out"
+		 : c->by == WITHHELD_TERMS_NOT_ACCEPTED ? "terms_not_accepted"
+							: "condition_false");
+	i18n_format(out, r->lang, key, put_plain, v);
+}
+
+static void render_items(struct render *r, const decision_category *dc)
+{
+	const doc_node *arr =
+	    record_array(r->d->record, dc->category->items_field);
+	char count[24];
+	size_t i;
+
+	if (!r->opt->verbose) {
+		snprintf(count, sizeof(count), "%zu", dc->item_count);
+		const char *v[] = {"count", count, NULL};
+		say(r, 2, "shared.items", v);
+		return;
+	}
+	for (i = 0; arr && i < dc->item_count; i++) {
+		const doc_node *item = arr->items[dc->items[i]];
+		const doc_node *name = doc_get(item, "name");
+		const doc_node *id = doc_get(item, "business_id");
+		strbuf_printf(&r->sb, "    - %s%s%s%s\n",
+			      doc_is_text(name) ? name->text : "",
+			      doc_is_text(name) && doc_is_text(id) ? " (" : "",
+			      doc_is_text(id) ? id->text : "",
+			      doc_is_text(name) && doc_is_text(id) ? ")" : "");
+	}
+}
+
+static void render_sharing(struct render *r)
+{
+	const dyd_decision *d = r->d;
+	const dyd_policy *p = d->policy;
+	const char *v[] = {"parent", p->parent_company, NULL};
+	size_t i, k;
+	bool any = false;
+
+	strbuf_putc(&r->sb, '\n');
+	say(r, 0, "shared.title", v);
+	for (i = 0; i < d->category_count; i++) {
+		const decision_category *dc = &d->categories[i];
+		strbuf shared = STRBUF_INIT, withheld = STRBUF_INIT;
+		if (!dc->shared)
+			continue;
+		any = true;
+		strbuf_printf(&r->sb, "  %s\n",
+			      text_get(&dc->category->label, r->lang));
+		for (k = 0; k < dc->cell_count; k++) {
+			const decision_cell *c = &dc->cells[k];
+			strbuf *sb = c->shared ? &shared : &withheld;
+			if (sb->len)
+				strbuf_puts(sb, ", ");
+			strbuf_puts(sb, purpose_label(r, c->purpose));
+			if (!c->shared) {
+				strbuf_puts(sb, " (");
+				withheld_reason(r, c, dc->category, sb);
+				strbuf_puts(sb, ")");
+			}
+		}
+		{
+			const char *sv[] = {
+			    "purposes", shared.data ? shared.data : "", NULL};
+			const char *wv[] = {"purposes",
+					    withheld.data ? withheld.data : "",
+					    NULL};
+			say(r, 2, "shared.for", sv);
+			if (withheld.len)
+				say(r, 2, "shared.withheld", wv);
+		}
+		if (dc->category->has_items)
+			render_items(r, dc);
+		r->sb.failed |= shared.failed || withheld.failed;
+		strbuf_release(&shared);
+		strbuf_release(&withheld);
+	}
+	if (!any)
+		say(r, 1, "shared.none", NULL);
+
+	strbuf_putc(&r->sb, '\n');
+	say(r, 0, "notshared.title", v);
+	for (i = 0; i < d->category_count; i++) {
+		const decision_category *dc = &d->categories[i];
+		if (dc->shared)
+			continue;
+		strbuf_printf(
+		    &r->sb, "  %s: ", text_get(&dc->category->label, r->lang));
+		if (dc->category->never) {
+			strbuf_puts(
+			    &r->sb,
+			    text_get(&dc->category->never_reason, r->lang));
+		} else {
+			/* Every purpose is withheld; say why once per
+			 * distinct reason. */
+			strbuf reasons = STRBUF_INIT;
+			for (k = 0; k < dc->cell_count; k++) {
+				strbuf one = STRBUF_INIT;
+				withheld_reason(r, &dc->cells[k], dc->category,
+						&one);
+				if (one.data &&
+				    (!reasons.data ||
+				     !strstr(reasons.data, one.data))) {
+					if (reasons.len)
+						strbuf_puts(&reasons, "; ");
+					strbuf_puts(&reasons, one.data);
+				}
+				strbuf_release(&one);
+			}
+			strbuf_puts(&r->sb, reasons.data ? reasons.data : "");
+			strbuf_release(&reasons);
+		}
+		strbuf_putc(&r->sb, '\n');
+	}
+}
+
+static void describe_cond(strbuf *sb, const dyd_policy *p, const policy_cond *c)
+{
+	size_t i;
+
+	switch (c->kind) {
+	case COND_HAS:
+		strbuf_printf(sb, "has %s", c->field);
+		for (i = 0; i < c->where.count; i++)
+			strbuf_printf(sb, "%s%s=%s", i ? "," : " where ",
+				      c->where.keys[i], c->where.values[i]);
+		break;
+	case COND_REGION:
+		strbuf_printf(sb, "region %s", p->regions[c->region].id);
+		break;
+	case COND_ALL:
+	case COND_ANY:
+		strbuf_puts(sb, c->kind == COND_ALL ? "all(" : "any(");
+		for (i = 0; i < c->child_count; i++) {
+			if (i)
+				strbuf_puts(sb, ", ");
+			describe_cond(sb, p, &c->children[i]);
+		}
+		strbuf_putc(sb, ')');
+		break;
+	case COND_NOT:
+		strbuf_puts(sb, "not(");
+		describe_cond(sb, p, &c->children[0]);
+		strbuf_putc(sb, ')');
+		break;
+	}
+}
+
+static void render_explain(struct render *r)
+{
+	const dyd_decision *d = r->d;
+	const dyd_policy *p = d->policy;
+	size_t i, k;
+	char since[48], line[16], by[80], start[48], end[48];
+
+	strbuf_putc(&r->sb, '\n');
+	say(r, 0, "explain.title", NULL);
+	if (d->record->region) {
+		strbuf regions = STRBUF_INIT;
+		for (i = 0; i < d->region_count; i++)
+			strbuf_printf(&regions, "%s%s", i ? ", " : "",
+				      p->regions[d->regions[i]].id);
+		const char *v[] = {"country", d->record->region, "regions",
+				   regions.data ? regions.data : "-", NULL};
+		say(r, 1, "explain.region", v);
+		strbuf_release(&regions);
+	}
+	if (d->has_optout) {
+		const char *v[] = {
+		    "status", optout_status_name(d->optout.status),
+		    "reason", optout_reason_name(d->optout.reason),
+		    "terms",  p->terms[d->optout.terms].id,
+		    NULL};
+		say(r, 1, "explain.optout", v);
+		if (d->optout.has_window) {
+			human_time(d->optout.window_start, start,
+				   sizeof(start));
+			human_time(d->optout.window_end, end, sizeof(end));
+			const char *w[] = {"start", start, "end", end, NULL};
+			say(r, 1, "explain.window", w);
+		}
+	}
+	for (i = 0; i < d->category_count; i++) {
+		const decision_category *dc = &d->categories[i];
+		const policy_category *cat = dc->category;
+		if (cat->never) {
+			const char *v[] = {"category", cat->id, "rule",
+					   cat->never_pointer, NULL};
+			say(r, 1, "explain.never", v);
+			continue;
+		}
+		for (k = 0; k < dc->cell_count; k++) {
+			const decision_cell *c = &dc->cells[k];
+			const policy_rule *rule = &cat->rules[c->rule];
+			strbuf cond = STRBUF_INIT;
+			if (rule->when) {
+				describe_cond(&cond, p, rule->when);
+				strbuf_printf(
+				    &cond, " %s",
+				    msg(r, c->condition_holds
+					       ? "explain.condition.true"
+					       : "explain.condition.false"));
+			} else {
+				strbuf_puts(&cond,
+					    msg(r, "explain.condition.none"));
+			}
+			human_time(c->since, since, sizeof(since));
+			snprintf(line, sizeof(line), "%u", rule->line);
+			const char *v[] = {
+			    "category",
+			    cat->id,
+			    "purpose",
+			    p->purposes[c->purpose].id,
+			    "since",
+			    since,
+			    "why",
+			    withheld_by_name(d, c->by, c->region, by,
+					     sizeof(by)),
+			    "rule",
+			    rule->pointer,
+			    "policy",
+			    p->name,
+			    "line",
+			    line,
+			    "terms",
+			    p->terms[rule->since].id,
+			    "terms_status",
+			    terms_status_name(d->terms[rule->since].status),
+			    "condition",
+			    cond.data ? cond.data : "",
+			    NULL};
+			say(r, 1,
+			    c->shared ? "explain.cell.shared"
+				      : "explain.cell.withheld",
+			    v);
+			r->sb.failed |= cond.failed;
+			strbuf_release(&cond);
+		}
+	}
+}
+
+int dyd_status_render(char **out, const dyd_decision *d,
+		      const dyd_status_options *options)
+{
+	dyd_status_options defaults = DYD_STATUS_OPTIONS_INIT;
+	struct render r = {STRBUF_INIT, d, NULL, NULL};
+	char as_of[48], phone[64];
+
+	*out = NULL;
+	if (!options)
+		options = &defaults;
+	if (i18n_load())
+		return DYD_ENOMEM;
+	r.opt = options;
+	r.lang = options->lang;
+	if (!r.lang)
+		r.lang = dyd_language_pick(d->record->language);
+	if (!r.lang)
+		r.lang = "en";
+	if (!dyd_language_supported(r.lang))
+		return DYD_EUSAGE;
+	human_time(d->as_of, as_of, sizeof(as_of));
+	masked_phone(d->record->phone, options->verbose, phone, sizeof(phone));
+	{
+		const char *v[] = {"account", d->record->account_id,
+				   "phone",   phone,
+				   "as_of",   as_of,
+				   NULL};
+		say(&r, 0, "status.heading", v);
+	}
+	strbuf_putc(&r.sb, '\n');
+	render_optout(&r);
+	render_terms(&r);
+	render_sharing(&r);
+	if (options->explain)
+		render_explain(&r);
+	strbuf_putc(&r.sb, '\n');
+	{
+		const char *v[] = {"policy", d->policy->id, "sha256",
+				   d->policy->sha256, NULL};
+		say(&r, 0, "status.policy", v);
+	}
+	*out = strbuf_detach(&r.sb);
+	return *out ? 0 : DYD_ENOMEM;
+}

@@ -1,0 +1,113 @@
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void strbuf_release(strbuf *sb)
+{
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+	sb->failed = false;
+}
+
+static bool strbuf_grow(strbuf *sb, size_t extra)
+{
+	size_t need, cap;
+	char *data;
+
+	if (sb->failed)
+		return false;
+	if (extra > (size_t)-1 / 2 - sb->len) {
+		sb->failed = true;
+		return false;
+	}
+	need = sb->len + extra + 1;
+	if (need <= sb->cap)
+		return true;
+	cap = sb->cap ? sb->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	data = realloc(sb->data, cap);
+	if (!data) {
+		sb->failed = true;
+		return false;
+	}
+	sb->data = data;
+	sb->cap = cap;
+	return true;
+}
+
+void strbuf_append(strbuf *sb, const char *data, size_t len)
+{
+	if (!strbuf_grow(sb, len))
+		return;
+	if (len)
+		memcpy(sb->data + sb->len, data, len);
+	sb->len += len;
+	sb->data[sb->len] = '\0';
+}
+
+void strbuf_puts(strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+void strbuf_putc(strbuf *sb, char c)
+{
+	strbuf_append(sb, &c, 1);
+}
+
+void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0) {
+		sb->failed = true;
+		return;
+	}
+	if (!strbuf_grow(sb, (size_t)n))
+		return;
+	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void strbuf_printf(strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void strbuf_truncate(strbuf *sb, size_t len)
+{
+	if (len < sb->len) {
+		sb->len = len;
+		sb->data[len] = '\0';
+	}
+}
+
+char *strbuf_detach(strbuf *sb)
+{
+	char *data;
+
+	if (sb->failed) {
+		strbuf_release(sb);
+		return NULL;
+	}
+	if (!sb->data && !strbuf_grow(sb, 0))
+		return NULL;
+	if (!sb->data[0] && sb->len == 0)
+		sb->data[0] = '\0';
+	data = sb->data;
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
+	return data;
+}
