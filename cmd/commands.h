@@ -1,0 +1,10 @@
+/* One entry point per subcommand, each in cmd_<name>.c. argv[0] is the
+ * subcommand's name. Each returns an exit status. */
+#ifndef DYD_COMMANDS_H
+#define DYD_COMMANDS_H
+
+int cmd_policy(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+#endif
