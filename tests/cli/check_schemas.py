@@ -1,0 +1,967 @@
+#!/usr/bin/python3
+"""Check dyd's published JSON Schemas (draft 2020-12) against its data.
+
+Usage:
+  check_schemas.py [--schemas DIR] [--policy FILE] [--testdata DIR] [--dyd PATH]
+
+Checks, one output line each (PASS/FAIL; 'skip:' and 'note:' lines are not
+counted), then a final line 'N passed, M failed':
+  1. every DIR/*.schema.json is a valid draft 2020-12 schema, its 'examples'
+     validate, the three country enumerations agree, and built-in positive /
+     negative cases behave (so a loosened or broken pattern is caught);
+  2. the policy (default: lib/default_policy.yaml) validates against
+     policy.schema.json;
+  3. every TESTDATA/records/*.json|*.yaml|*.yml validates against
+     account.schema.json; with --dyd, 'dyd validate FILE' exits 0;
+  4. TESTDATA/invalid/schema-agreement.txt (lines 'FILENAME VERDICT', '#'
+     comments; VERDICT is 'schema-invalid', 'schema-valid' or 'unparseable':
+     not a JSON / YAML document the schema applies to, e.g. a syntax error,
+     invalid UTF-8, a duplicate key or a non-standard YAML tag) agrees with
+     the schema; with --dyd, 'dyd validate FILE' exits 3 for every record
+     file in invalid/, and for every one in invalid/strict/ exits 0 but
+     'dyd validate --strict FILE' exits 3;
+  5. every TESTDATA/policies/*.yaml|*.yml|*.json without a sibling
+     FILE.err (or FILE-without-extension.err) validates against policy.schema.json (those with one are only
+     reported, as notes);
+  6. every TESTDATA/decisions/*.json validates against decision.schema.json
+     (a policy.sha256 of "POLICY_SHA256", the test data's placeholder, is
+     replaced by the SHA-256 of the policy); with --dyd, 'dyd status --json
+     --as-of 2030-01-01 RECORD' for every record, and 'dyd status --json
+     --as-of AS_OF [--policy TESTDATA/policies/POLICY] TESTDATA/records/RECORD'
+     for every line 'NAME RECORD AS_OF [POLICY]' of decisions/cases.txt and
+     decisions/policy-cases.txt, print a decision valid against
+     decision.schema.json.
+
+Exit status: 0 all passed, 1 some check failed, 2 usage error, 77 (skip)
+when the jsonschema or yaml module cannot be imported (Debian:
+apt-get install -y python3-jsonschema python3-yaml).
+
+JSON and YAML are read the way dyd reads them: duplicate keys and YAML tags
+other than the standard ones make a file unparseable (anchors/aliases, which
+dyd also refuses, are resolved, as the data model has no notion of them).
+In YAML (whose JSON data model the schemas describe) a plain (unquoted)
+scalar is a string, and is also accepted where a number, boolean or null is
+expected if its text is one in the YAML 1.2 core schema. So 'phone: +6281234567890', 'effective: 2016-08-25', 'region: NO'
+and 'disappearing_messages: off' are strings, 'read_receipts: true' is a
+boolean, 'message_count: 3' an integer, while a quoted "true" or "3" is only a
+string. Schema patterns are matched with ECMA-262 semantics for '$' (end of
+input, not before a final newline, unlike Python's re).
+"""
+
+import argparse
+import copy
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+try:
+    import jsonschema
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError, best_match
+except ImportError as exc:
+    print("skip: cannot import the python3 jsonschema module (%s); "
+          "install it with: apt-get install -y python3-jsonschema" % exc)
+    sys.exit(77)
+try:
+    import yaml
+except ImportError as exc:
+    print("skip: cannot import the python3 yaml module (%s); "
+          "install it with: apt-get install -y python3-yaml" % exc)
+    sys.exit(77)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+RECORD_EXTS = (".json", ".yaml", ".yml")
+STATUS_AS_OF = "2030-01-01"
+SUBPROCESS_TIMEOUT = 60
+
+
+# ------------------------------------------------------------------ loading
+
+class LoadError(Exception):
+    """The file is not a JSON / YAML document this checker can read."""
+
+
+class Plain(str):
+    """A YAML plain (unquoted) scalar: a string that may also stand for a
+    number, boolean or null (see resolve_plain)."""
+
+
+_NOVALUE = object()
+_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_BOOLS = {"true": True, "True": True, "TRUE": True,
+          "false": False, "False": False, "FALSE": False}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def resolve_plain(text):
+    """The non-string value a plain scalar stands for (YAML 1.2 core schema,
+    decimal numbers only), or _NOVALUE."""
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if text in _NULLS:
+        return None
+    if _INT_RE.match(text):
+        return int(text)
+    if _FLOAT_RE.match(text):
+        return float(text)
+    return _NOVALUE
+
+
+def _convert(node, depth, active):
+    if depth > 1000:
+        raise LoadError("nesting deeper than 1000 levels")
+    if node.tag and not node.tag.startswith("tag:yaml.org,2002:"):
+        raise LoadError("line %d: YAML tag %r is not allowed" % (node.start_mark.line + 1, node.tag))
+    if isinstance(node, yaml.ScalarNode):
+        return Plain(node.value) if node.style is None else str(node.value)
+    if id(node) in active:
+        raise LoadError("recursive alias")
+    active = active | {id(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(n, depth + 1, active) for n in node.value]
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise LoadError("line %d: a mapping key is not a scalar" % (key.start_mark.line + 1))
+            if key.value in out:
+                raise LoadError("line %d: duplicate key %r" % (key.start_mark.line + 1, key.value))
+            out[str(key.value)] = _convert(value, depth + 1, active)
+        return out
+    raise LoadError("unexpected YAML node %r" % (node,))
+
+
+def load_yaml_text(text):
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise LoadError("YAML: %s" % str(exc).replace("\n", " ")) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise LoadError("empty YAML document")
+    return _convert(node, 0, frozenset())
+
+
+def _reject_constant(name):
+    raise ValueError("%s is not JSON" % name)
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError("duplicate key %r" % key)
+        out[key] = value
+    return out
+
+
+def load_json_text(text):
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except ValueError as exc:
+        raise LoadError("JSON: %s" % exc) from None
+
+
+def load_file(path):
+    """Load a .json / .yaml / .yml file (by extension) into the JSON data model."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise LoadError(str(exc)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError("not valid UTF-8: %s" % exc) from None
+    if path.endswith(".json"):
+        return load_json_text(text)
+    return load_yaml_text(text)
+
+
+# ---------------------------------------------------------------- validator
+
+def _ecma_pattern(pattern):
+    """Translate an ECMA-262 pattern for Python's re: '$' outside a
+    character class becomes '\\Z' (ECMA '$' never matches before a final
+    newline)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+        elif c == "$":
+            c = r"\Z"
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+_PATTERNS = {}
+
+
+def _short(value, limit=70):
+    s = repr(value)
+    return s if len(s) <= limit else s[:limit - 3] + "..."
+
+
+def _kw_pattern(validator, patrn, instance, schema):
+    if not validator.is_type(instance, "string"):
+        return
+    rx = _PATTERNS.get(patrn)
+    if rx is None:
+        rx = _PATTERNS[patrn] = re.compile(_ecma_pattern(patrn))
+    if not rx.search(instance):
+        yield ValidationError("%s does not match the pattern %s" % (_short(instance), _short(patrn)))
+
+
+def _numeric_plain(orig):
+    def keyword(validator, value, instance, schema):
+        if isinstance(instance, Plain):
+            resolved = resolve_plain(instance)
+            if isinstance(resolved, bool) or not isinstance(resolved, (int, float)):
+                return
+            instance = resolved
+        yield from orig(validator, value, instance, schema)
+    return keyword
+
+
+def _either_plain(orig):
+    def keyword(validator, value, instance, schema):
+        errors = list(orig(validator, value, instance, schema))
+        if errors and isinstance(instance, Plain):
+            resolved = resolve_plain(instance)
+            if resolved is not _NOVALUE and not list(orig(validator, value, resolved, schema)):
+                return
+        yield from errors
+    return keyword
+
+
+def _plain_type(name):
+    base = Draft202012Validator.TYPE_CHECKER
+
+    def check(checker, instance):
+        if base.is_type(instance, name):
+            return True
+        if isinstance(instance, Plain):
+            resolved = resolve_plain(instance)
+            return resolved is not _NOVALUE and base.is_type(resolved, name)
+        return False
+    return check
+
+
+def make_validator_class():
+    base = Draft202012Validator
+    kws = base.VALIDATORS
+    checker = base.TYPE_CHECKER.redefine_many(
+        {name: _plain_type(name) for name in ("boolean", "integer", "number", "null")})
+    return jsonschema.validators.extend(
+        base,
+        validators={
+            "pattern": _kw_pattern,
+            "minimum": _numeric_plain(kws["minimum"]),
+            "maximum": _numeric_plain(kws["maximum"]),
+            "exclusiveMinimum": _numeric_plain(kws["exclusiveMinimum"]),
+            "exclusiveMaximum": _numeric_plain(kws["exclusiveMaximum"]),
+            "multipleOf": _numeric_plain(kws["multipleOf"]),
+            "enum": _either_plain(kws["enum"]),
+            "const": _either_plain(kws["const"]),
+        },
+        type_checker=checker,
+    )
+
+
+Validator = make_validator_class()
+
+
+def pointer(path):
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def schema_errors(validator, instance, limit=5):
+    """Up to `limit` lines describing why `instance` is invalid ([] if valid)."""
+    errors = list(validator.iter_errors(instance))
+    if not errors:
+        return []
+    first = best_match(errors)
+    lines = []
+    for err in [first] + sorted((e for e in errors if e is not first), key=lambda e: list(map(str, e.path))):
+        msg = err.message if len(err.message) <= 200 else err.message[:197] + "..."
+        lines.append("%s: %s" % (pointer(err.absolute_path) or "(root)", msg))
+        if len(lines) == limit:
+            break
+    if len(errors) > limit:
+        lines.append("... and %d more error(s)" % (len(errors) - limit))
+    return lines
+
+
+# ------------------------------------------------------------------ report
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, name, details=()):
+        if ok:
+            self.passed += 1
+            print("PASS: " + name)
+        else:
+            self.failed += 1
+            print("FAIL: " + name)
+            for line in details:
+                print("    " + line)
+        sys.stdout.flush()
+        return ok
+
+    @staticmethod
+    def note(msg):
+        print(msg)
+        sys.stdout.flush()
+
+
+def rel(path, base):
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:
+        return path
+
+
+def run_dyd(dyd, args):
+    """Run dyd; return (exit status or None, stdout, stderr, error text)."""
+    try:
+        proc = subprocess.run([dyd] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=SUBPROCESS_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, b"", b"", "timed out after %d s" % SUBPROCESS_TIMEOUT
+    except OSError as exc:
+        return None, b"", b"", "cannot run: %s" % exc
+    return proc.returncode, proc.stdout, proc.stderr, None
+
+
+def tail(data, n=5):
+    lines = data.decode("utf-8", "replace").rstrip("\n").splitlines()
+    return ["| " + l for l in lines[-n:]]
+
+
+# --------------------------------------------------------------- self-tests
+
+_DELETE = object()
+
+
+def mutate(base, *changes):
+    """Copy `base` and apply (path, value) changes; path is a '/'-separated
+    JSON pointer (array indices as numbers); value _DELETE removes."""
+    doc = copy.deepcopy(base)
+    for path, value in changes:
+        parts = [int(p) if p.isdigit() else p for p in path.strip("/").split("/")]
+        target = doc
+        for p in parts[:-1]:
+            target = target[p]
+        if value is _DELETE:
+            del target[parts[-1]]
+        else:
+            target[parts[-1]] = value
+    return doc
+
+
+def account_cases():
+    base = {"account_id": "alice", "phone": "+6281234567890", "registered_at": "2015-03-02T08:15:00+07:00"}
+    ok, bad = [], []
+    ok.append(("minimal record", base))
+    for ts in ["2016-02-29T00:00:00Z", "2000-02-29T23:59:59-00:00", "2016-01-01t00:00:00.123456789z",
+               "2200-12-31T23:59:59Z", "1970-01-01T00:00:00+14:00", "2016-09-01T10:00:00+07:00"]:
+        ok.append(("timestamp %r" % ts, mutate(base, ("registered_at", ts))))
+    for ts in ["2016-02-30T00:00:00Z", "2100-02-29T00:00:00Z", "2017-02-29T00:00:00Z", "2016-04-31T00:00:00Z",
+               "2016-01-01T00:00:00", "2016-01-01 00:00:00Z", "2016-01-01T00:00:00.1234567890Z",
+               "2016-01-01T00:00:00.Z", "2016-01-01T24:00:00Z", "2016-01-01T00:00:60Z", "2016-01-01T00:00:00+24:00",
+               "2016-01-01T00:00:00+0700", "1969-12-31T23:59:59Z", "2201-01-01T00:00:00Z", "2016-01-01",
+               "2016-01-01T00:00:00Z\n", "2016-1-01T00:00:00Z", "\u0662016-01-01T00:00:00Z"]:
+        bad.append(("timestamp %r" % ts, mutate(base, ("registered_at", ts))))
+    ok.append(("account_id of 128 chars", mutate(base, ("account_id", "a" * 128))))
+    ok.append(("account_id '...'", mutate(base, ("account_id", "..."))))
+    for aid in [".", "..", "", "a" * 129, "a b", "a/b", "alice\n", "ålice"]:
+        bad.append(("account_id %s" % _short(aid, 20), mutate(base, ("account_id", aid))))
+    for ph in ["+12", "+123456789012345"]:
+        ok.append(("phone %r" % ph, mutate(base, ("phone", ph))))
+    for ph in ["+1", "+0123456", "6281234567890", "+1234567890123456", "+62 812", 6281234567890]:
+        bad.append(("phone %r" % (ph,), mutate(base, ("phone", ph))))
+    bad.append(("missing phone", mutate(base, ("phone", _DELETE))))
+    bad.append(("missing registered_at", mutate(base, ("registered_at", _DELETE))))
+    bad.append(("missing account_id", mutate(base, ("account_id", _DELETE))))
+    ok.append(("region 'DE'", dict(base, region="DE")))
+    ok.append(("region 'NO'", dict(base, region="NO")))
+    for r in ["XK", "de", "EU", "UK", "DEU"]:
+        bad.append(("region %r" % r, dict(base, region=r)))
+    for lang in ["en", "id", "pt-BR", "zh-Hant-TW", "fil"]:
+        ok.append(("language %r" % lang, dict(base, language=lang)))
+    for lang in ["EN", "e", "en_US", "english", "en-"]:
+        bad.append(("language %r" % lang, dict(base, language=lang)))
+    ok.append(("format dyd.account/v1", dict(base, format="dyd.account/v1")))
+    bad.append(("format dyd.account/v2", dict(base, format="dyd.account/v2")))
+    ok.append(("unknown top-level field", dict(base, nickname="Al", extra={"a": [1, None, True]})))
+    bad.append(("unknown field with NUL", dict(base, nickname="a\u0000b")))
+    bad.append(("member name with NUL", dict(base, **{"x\u0000": 1})))
+    good_events = [
+        {"type": "terms_accepted", "terms": "2016-08-25", "at": "2016-09-01T10:00:00+07:00"},
+        {"type": "optout", "at": "2016-09-05T12:00:00Z", "channel": "checkbox"},
+        {"type": "optin", "at": "2016-09-06T12:00:00Z", "channel": "support", "note": "unknown field"},
+    ]
+    ok.append(("events of each type", dict(base, events=good_events)))
+    for name, ev in [("terms_accepted without terms", {"type": "terms_accepted", "at": "2016-09-01T00:00:00Z"}),
+                     ("terms_accepted without at", {"type": "terms_accepted", "terms": "2016-08-25"}),
+                     ("terms_accepted with empty terms",
+                      {"type": "terms_accepted", "terms": "", "at": "2016-09-01T00:00:00Z"}),
+                     ("optout without channel", {"type": "optout", "at": "2016-09-01T00:00:00Z"}),
+                     ("optin with channel 'email'",
+                      {"type": "optin", "at": "2016-09-01T00:00:00Z", "channel": "email"}),
+                     ("event of unknown type", {"type": "share", "at": "2016-09-01T00:00:00Z"}),
+                     ("event without type", {"at": "2016-09-01T00:00:00Z", "channel": "settings"}),
+                     ("event that is a string", "optout")]:
+        bad.append((name, dict(base, events=[ev])))
+    bad.append(("events not an array", dict(base, events={"type": "optout"})))
+    for ip in ["1.2.3.4", "255.255.255.255", "::", "::1", "2001:db8::1", "::ffff:192.0.2.1",
+               "fe80:0:0:0:0:0:0:1", "1:2:3:4:5:6:7::"]:
+        ok.append(("last_ip %r" % ip, dict(base, devices=[{"last_ip": ip}])))
+    for ip in ["01.2.3.4", "256.1.1.1", "1.2.3", "1:2:3:4:5:6:7:8:9", "fe80::1%eth0", "::g", "1::2::3", " 1.2.3.4"]:
+        bad.append(("last_ip %r" % ip, dict(base, devices=[{"last_ip": ip}])))
+    ok.append(("full device", dict(base, devices=[{"model": "Pixel", "os": "Android 11", "app_version": "2.21",
+                                                     "carrier": "Telkomsel", "last_seen": "2021-01-01T00:00:00Z"}])))
+    bad.append(("device last_seen 'yesterday'", dict(base, devices=[{"last_seen": "yesterday"}])))
+    ok.append(("settings", dict(base, settings={"last_seen": "contacts_except", "profile_photo": "everyone",
+                                                 "about": "nobody", "groups": "contacts", "status": "contacts",
+                                                 "read_receipts": False, "disappearing_messages": "90d"})))
+    bad.append(("settings.last_seen 'friends'", dict(base, settings={"last_seen": "friends"})))
+    bad.append(("settings.read_receipts 'true' (JSON string)", dict(base, settings={"read_receipts": "true"})))
+    bad.append(("settings.disappearing_messages '1d'", dict(base, settings={"disappearing_messages": "1d"})))
+    ok.append(("contacts and blocked", dict(base, contacts=["+6281111111111"], blocked=["+12025550123"])))
+    bad.append(("contact not E.164", dict(base, contacts=["081111111111"])))
+    bad.append(("100001 contacts", dict(base, contacts=["+6281111111111"] * 100001)))
+    ok.append(("100000 blocked", dict(base, blocked=["+6281111111111"] * 100000)))
+    ok.append(("group", dict(base, groups=[{"id": "g1", "name": "Family", "role": "creator",
+                                             "joined_at": "2017-01-01T00:00:00Z"}])))
+    bad.append(("group without id", dict(base, groups=[{"name": "Family"}])))
+    bad.append(("group role 'owner'", dict(base, groups=[{"id": "g1", "role": "owner"}])))
+    chat = {"business_id": "b1", "name": "Toko", "hosting": "parent", "first_contact_at": "2021-02-01T00:00:00Z",
+            "last_contact_at": "2021-02-02T00:00:00Z", "message_count": 0}
+    ok.append(("business chat", dict(base, business_chats=[chat])))
+    for name, c in [("without hosting", mutate(chat, ("hosting", _DELETE))),
+                    ("without business_id", mutate(chat, ("business_id", _DELETE))),
+                    ("hosting 'facebook'", mutate(chat, ("hosting", "facebook"))),
+                    ("message_count -1", mutate(chat, ("message_count", -1))),
+                    ("message_count 1.5", mutate(chat, ("message_count", 1.5))),
+                    ("message_count '3'", mutate(chat, ("message_count", "3")))]:
+        bad.append(("business chat " + name, dict(base, business_chats=[c])))
+    tx = {"id": "t1", "at": "2021-02-02T00:00:00Z", "amount": 12.5, "currency": "IDR", "merchant": "Toko"}
+    ok.append(("transaction", dict(base, transactions=[tx])))
+    for name, t in [("without at", mutate(tx, ("at", _DELETE))), ("without id", mutate(tx, ("id", _DELETE))),
+                    ("currency 'idr'", mutate(tx, ("currency", "idr"))),
+                    ("currency 'RP'", mutate(tx, ("currency", "RP"))),
+                    ("amount '12.5'", mutate(tx, ("amount", "12.5")))]:
+        bad.append(("transaction " + name, dict(base, transactions=[t])))
+    ok.append(("string of 65536 chars", dict(base, profile={"about": "x" * 65536})))
+    bad.append(("string of 65537 chars", dict(base, profile={"about": "x" * 65537})))
+    bad.append(("string with NUL", dict(base, profile={"display_name": "a\u0000"})))
+    bad.append(("profile not an object", dict(base, profile="Alice")))
+    bad.append(("record not an object", [base]))
+    # YAML, read the way dyd reads it
+    yaml_ok = ("account_id: alice\nphone: +6281234567890\nregistered_at: 2016-01-01T00:00:00Z\n"
+               "region: NO\nlanguage: en\nsettings: {read_receipts: true, disappearing_messages: off}\n"
+               "events:\n  - {type: terms_accepted, terms: 2016-08-25, at: 2016-09-01T10:00:00+07:00}\n"
+               "groups: [{id: 12345, name: 2021}]\n"
+               "business_chats: [{business_id: 7, hosting: parent, message_count: 3}]\n"
+               "transactions: [{id: 1, at: 2021-02-02T00:00:00Z, amount: 12.50, currency: IDR}]\n")
+    ok.append(("YAML record with plain scalars", load_yaml_text(yaml_ok)))
+    bad.append(("YAML read_receipts: \"true\" (quoted)",
+                load_yaml_text(yaml_ok.replace("read_receipts: true", "read_receipts: 'true'"))))
+    bad.append(("YAML message_count: \"3\" (quoted)",
+                load_yaml_text(yaml_ok.replace("message_count: 3", "message_count: \"3\""))))
+    bad.append(("YAML message_count: -3", load_yaml_text(yaml_ok.replace("message_count: 3", "message_count: -3"))))
+    bad.append(("YAML read_receipts: yes (YAML 1.1 only)",
+                load_yaml_text(yaml_ok.replace("read_receipts: true", "read_receipts: yes"))))
+    return ok, bad
+
+
+def policy_cases(policy):
+    ok, bad = [], []
+    if not isinstance(policy, dict) or not isinstance(policy.get("terms"), list) or len(policy["terms"]) < 2 \
+            or not isinstance(policy.get("categories"), list):
+        return ok, bad
+    p = policy
+    optout = p["terms"][0].get("optout")
+    cats = p["categories"]
+    ishared = next((i for i, c in enumerate(cats) if isinstance(c, dict) and "shares" in c), None)
+    inever = next((i for i, c in enumerate(cats) if isinstance(c, dict) and "never" in c), None)
+    ok.append(("policy without regions", mutate(p, ("regions", _DELETE))))
+    ok.append(("policy with plain-string labels", mutate(p, ("purposes/0/label", "Infrastructure"))))
+    ok.append(("condition all/any/not/region", mutate(p, ("categories/%d/shares/0/when" % ishared,
+                                                          {"all": [{"any": [{"has": "devices"},
+                                                                            {"region": "european"}]},
+                                                                   {"not": {"has": {"field": "groups",
+                                                                                    "where": {"role": "admin"}}}}]}))))
+    if optout is not None:
+        bad.append(("two terms versions with optout", mutate(p, ("terms/1/optout", optout))))
+    bad.append(("unknown top-level member", dict(p, version=2)))
+    bad.append(("unknown terms member", mutate(p, ("terms/0/note", "x"))))
+    bad.append(("format dyd.policy/v2", dict(p, format="dyd.policy/v2")))
+    bad.append(("missing service", mutate(p, ("service", _DELETE))))
+    bad.append(("no terms", mutate(p, ("terms", []))))
+    bad.append(("effective '2016-8-25'", mutate(p, ("terms/0/effective", "2016-8-25"))))
+    bad.append(("effective '2016-02-30'", mutate(p, ("terms/0/effective", "2016-02-30"))))
+    bad.append(("effective as a timestamp", mutate(p, ("terms/0/effective", "2016-08-25T00:00:00Z"))))
+    bad.append(("when_overdue without acceptance_deadline",
+                mutate(p, ("terms/0/when_overdue", "limited_functionality"))))
+    if optout is not None:
+        bad.append(("optout window_days 0", mutate(p, ("terms/0/optout/window_days", 0))))
+        bad.append(("optout window_days '30' (quoted)", mutate(p, ("terms/0/optout/window_days", "30"))))
+        bad.append(("optout offered_to 'everyone'", mutate(p, ("terms/0/optout/offered_to", "everyone"))))
+        bad.append(("optout covers []", mutate(p, ("terms/0/optout/covers", []))))
+    bad.append(("label {}", mutate(p, ("purposes/0/label", {}))))
+    bad.append(("label keyed 'EN'", mutate(p, ("purposes/0/label", {"EN": "Infrastructure"}))))
+    bad.append(("label ''", mutate(p, ("purposes/0/label", ""))))
+    bad.append(("purpose id 'Infra'", mutate(p, ("purposes/0/id", "Infra"))))
+    bad.append(("taxonomy 'User.Contact'", mutate(p, ("purposes/0/taxonomy", "User.Contact"))))
+    bad.append(("region country 'XX'", mutate(p, ("regions", {"european": {"countries": ["XX"], "excludes": []}}))))
+    bad.append(("region name 'European'", mutate(p, ("regions", {"European": {"countries": ["DE"], "excludes": []}}))))
+    bad.append(("region without excludes", mutate(p, ("regions", {"european": {"countries": ["DE"]}}))))
+    if ishared is not None:
+        c = "categories/%d" % ishared
+        bad.append(("category with shares and never", mutate(p, (c + "/never", "no"))))
+        bad.append(("category with neither shares nor never", mutate(p, (c + "/shares", _DELETE))))
+        bad.append(("rule without since", mutate(p, (c + "/shares/0/since", _DELETE))))
+        bad.append(("rule with repeated purpose", mutate(p, (c + "/shares/0/purposes", ["safety", "safety"]))))
+        bad.append(("condition with two keys", mutate(p, (c + "/shares/0/when",
+                                                          {"has": "devices", "region": "european"}))))
+        bad.append(("condition {}", mutate(p, (c + "/shares/0/when", {}))))
+        bad.append(("condition has unknown field", mutate(p, (c + "/shares/0/when", {"has": "friends"}))))
+        bad.append(("condition has non-array field", mutate(p, (c + "/shares/0/when", {"has": "phone"}))))
+        bad.append(("condition all []", mutate(p, (c + "/shares/0/when", {"all": []}))))
+        bad.append(("unknown field in fields", mutate(p, (c + "/fields", ["phone", "password"]))))
+    if inever is not None:
+        c = "categories/%d" % inever
+        bad.append(("never category with items",
+                    mutate(p, (c + "/items", {"field": "business_chats", "where": {"hosting": "parent"}}))))
+    return ok, bad
+
+
+def decision_cases(example):
+    ok, bad = [], []
+    d = example
+    if not isinstance(d, dict) or not isinstance(d.get("optout"), dict):
+        return ok, bad
+    oo = d["optout"]
+    ok.append(("optout null", dict(d, optout=None)))
+    ok.append(("no region", dict(d, region={"country": None, "regions": []})))
+    ok.append(("not_offered / registered_after_offer",
+               dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_offered",
+                               "reason": "registered_after_offer", "window_open": False,
+                               "ignored_requests": [dict(oo["ignored_requests"][0], why="not_offered")]})))
+    ok.append(("not_opted_out / no_choice_in_window, window open",
+               dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_opted_out",
+                               "reason": "no_choice_in_window", "window": oo["window"], "window_open": True,
+                               "ignored_requests": []})))
+    ok.append(("terms pending / not_yet_effective / at_registration", dict(d, terms=[
+        {"id": "2016-08-25", "effective": "2016-08-25T00:00:00Z", "status": "accepted", "how": "at_registration",
+         "accepted_at": "2017-01-01T00:00:00Z"},
+        {"id": "2021-01-04", "effective": "2021-01-04T00:00:00Z", "status": "pending",
+         "deadline": "2021-05-15T00:00:00Z"},
+        {"id": "2030-01-01", "effective": "2030-01-01T00:00:00Z", "status": "not_yet_effective"}])))
+    for path, value, name in [
+            ("format", "dyd.decision/v2", "format v2"),
+            ("as_of", "2021-06-01T00:00:00+00:00", "as_of with +00:00"),
+            ("as_of", "2021-06-01T00:00:00.50Z", "as_of with a trailing fraction zero"),
+            ("as_of", "2021-06-01T00:00:00.0Z", "as_of with a zero fraction"),
+            ("as_of", "2021-06-01t00:00:00z", "as_of lower case"),
+            ("account_id", "..", "account_id '..'"),
+            ("policy/sha256", "A" * 64, "upper-case sha256"),
+            ("policy/sha256", "0" * 63, "short sha256"),
+            ("region/country", "XK", "country XK"),
+            ("region", {"country": None, "regions": ["european"]}, "regions without a country"),
+            ("optout/status", "opted_in", "optout status 'opted_in'"),
+            ("optout/reason", "optin_in_window", "opted_out with reason optin_in_window"),
+            ("optout/window_open", _DELETE, "optout without window_open"),
+            ("optout/ignored_requests", _DELETE, "optout without ignored_requests"),
+            ("optout/choice", _DELETE, "optout_in_window without choice"),
+            ("optout/choice/type", "optin", "optout_in_window with an optin choice"),
+            ("optout/choice/event", "/events/01", "event pointer /events/01"),
+            ("optout/ignored_requests/0/why", "late", "ignored request why 'late'"),
+            ("optout/ignored_requests/0/why", "not_offered", "not_offered request in a window case"),
+            ("optout/extra", 1, "unknown optout member"),
+            ("terms/0/event", _DELETE, "explicit acceptance without event"),
+            ("terms/0/accepted_at", _DELETE, "accepted without accepted_at"),
+            ("terms/0/how", "implicit", "how 'implicit'"),
+            ("terms/1/deadline", _DELETE, "overdue without deadline"),
+            ("terms/1/status", "pending", "pending with when_overdue"),
+            ("terms/1/how", "explicit", "overdue with how"),
+            ("terms/0/deadline", "2016-09-25T00:00:00Z", "accepted with a deadline"),
+            ("terms/0/status", "pending", "pending with accepted_at"),
+            ("terms", [], "no terms"),
+            ("withheld_purposes/0/withheld_by", "region:", "withheld_by 'region:'"),
+            ("withheld_purposes/0/withheld_by", "condition_false", "account-level withheld_by condition_false"),
+            ("categories/0/purposes/0/since", _DELETE, "shared purpose without since"),
+            ("categories/0/purposes/0/withheld_by", "opt_out", "shared purpose with withheld_by"),
+            ("categories/0/purposes/1/withheld_by", _DELETE, "withheld purpose without withheld_by"),
+            ("categories/0/purposes/1/withheld_by", "Region:european", "withheld_by 'Region:european'"),
+            ("categories/0/purposes/1/since", "2016-09-01T03:00:00Z", "withheld purpose with since"),
+            ("categories/0/purposes/0/status", "withheld", "shared true but every purpose withheld"),
+            ("categories/0/purposes/0/rule", "/categories/0/never", "purpose rule pointing at never"),
+            ("categories/0/purposes", [], "shared category without purposes"),
+            ("categories/1/shared", True, "shared true with no shared purpose"),
+            ("categories/1/items", ["/business_chats/0"], "items on an unshared category"),
+            ("categories/2/purposes", [], "never category with purposes"),
+            ("categories/2/shared", True, "never category shared"),
+            ("categories/2/reason", _DELETE, "never category without reason"),
+            ("categories/2/rule", "/categories/9/shares/0", "never category rule not .../never"),
+            ("extra", True, "unknown top-level member")]:
+        try:
+            bad.append((name, mutate(d, (path, value))))
+        except (KeyError, IndexError, TypeError):
+            pass
+    bad.append(("terms_not_accepted with a window",
+                dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_opted_out",
+                                "reason": "terms_not_accepted", "window": oo["window"], "window_open": False,
+                                "ignored_requests": []})))
+    bad.append(("before_offer with window_open true",
+                dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_offered",
+                                "reason": "before_offer", "window_open": True, "ignored_requests": []})))
+    bad.append(("no_choice_in_window without window",
+                dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_opted_out",
+                                "reason": "no_choice_in_window", "window_open": False, "ignored_requests": []})))
+    bad.append(("at_registration with event", mutate(d, ("terms/0/how", "at_registration"))))
+    return ok, bad
+
+
+def run_cases(report, label, validator, cases):
+    ok, bad = cases
+    for name, inst in ok:
+        report.check(not list(validator.iter_errors(inst)), "%s: accepts %s" % (label, name),
+                     schema_errors(validator, inst))
+    for name, inst in bad:
+        report.check(not validator.is_valid(inst), "%s: rejects %s" % (label, name),
+                     ["the schema accepts it"])
+
+
+# ------------------------------------------------------------------ checks
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--schemas", default=os.path.join(REPO, "schemas"), metavar="DIR",
+                    help="directory holding *.schema.json (default: %(default)s)")
+    ap.add_argument("--policy", default=os.path.join(REPO, "lib", "default_policy.yaml"), metavar="FILE",
+                    help="policy to validate (default: %(default)s)")
+    ap.add_argument("--testdata", metavar="DIR",
+                    help="directory with records/, invalid/ and decisions/ (default: none)")
+    ap.add_argument("--dyd", metavar="PATH", help="dyd binary to cross-check with")
+    ap.add_argument("--no-self-test", action="store_true",
+                    help="skip the built-in positive/negative schema cases")
+    args = ap.parse_args()
+
+    if not os.path.isdir(args.schemas):
+        ap.error("--schemas %s: not a directory" % args.schemas)
+    if args.testdata is not None and not os.path.isdir(args.testdata):
+        ap.error("--testdata %s: not a directory" % args.testdata)
+    if args.dyd is not None:
+        if os.sep not in args.dyd:
+            args.dyd = os.path.join(".", args.dyd)
+        if not (os.path.isfile(args.dyd) and os.access(args.dyd, os.X_OK)):
+            ap.error("--dyd %s: not an executable file" % args.dyd)
+        args.dyd = os.path.abspath(args.dyd)
+
+    report = Report()
+    print("jsonschema %s, PyYAML %s" % (_module_version("jsonschema"), yaml.__version__))
+
+    # 1. the schemas themselves
+    schemas, validators = {}, {}
+    names = sorted(n for n in os.listdir(args.schemas) if n.endswith(".schema.json"))
+    for req in ("account.schema.json", "policy.schema.json", "decision.schema.json"):
+        if req not in names:
+            report.check(False, "schema %s exists" % req, ["missing in %s" % args.schemas])
+    for name in names:
+        path = os.path.join(args.schemas, name)
+        try:
+            with open(path, encoding="utf-8") as f:
+                schema = json.load(f, parse_constant=_reject_constant)
+            Draft202012Validator.check_schema(schema)
+            if schema.get("$schema") != "https://json-schema.org/draft/2020-12/schema":
+                raise ValueError("$schema is not draft 2020-12")
+        except (OSError, ValueError, jsonschema.exceptions.SchemaError) as exc:
+            msg = exc.message if isinstance(exc, jsonschema.exceptions.SchemaError) else str(exc)
+            report.check(False, "schema %s is a valid draft 2020-12 schema" % name, [msg[:300]])
+            continue
+        report.check(True, "schema %s is a valid draft 2020-12 schema" % name)
+        schemas[name[:-len(".schema.json")]] = schema
+        validators[name[:-len(".schema.json")]] = Validator(schema)
+    for key, schema in schemas.items():
+        for i, ex in enumerate(schema.get("examples", [])):
+            report.check(validators[key].is_valid(ex), "schema %s: example %d validates" % (key, i),
+                         schema_errors(validators[key], ex))
+    if all(k in schemas for k in ("account", "policy", "decision")):
+        lists = [schemas[k].get("$defs", {}).get("country", {}).get("enum") for k in ("account", "policy", "decision")]
+        report.check(lists[0] is not None and lists[0] == lists[1] == lists[2] and len(lists[0]) == len(set(lists[0])),
+                     "schemas: the country enumerations of account, policy and decision agree",
+                     ["they differ or one is missing"])
+
+    # 2. the policy
+    policy = None
+    if "policy" in schemas:
+        try:
+            policy = load_file(args.policy)
+        except LoadError as exc:
+            report.check(False, "policy %s loads" % args.policy, [str(exc)])
+        else:
+            errs = schema_errors(validators["policy"], policy, limit=10)
+            report.check(not errs, "policy %s validates against policy.schema.json" % args.policy, errs)
+
+    if not args.no_self_test:
+        if "account" in validators:
+            run_cases(report, "account schema", validators["account"], account_cases())
+        if "policy" in validators and policy is not None:
+            run_cases(report, "policy schema", validators["policy"], policy_cases(_json_model(policy)))
+        if "decision" in validators and schemas["decision"].get("examples"):
+            run_cases(report, "decision schema", validators["decision"],
+                      decision_cases(schemas["decision"]["examples"][0]))
+
+    if args.testdata is not None:
+        check_testdata(report, args, validators)
+    elif args.dyd:
+        report.note("note: --dyd given without --testdata: nothing to run it on")
+
+    print("%d passed, %d failed" % (report.passed, report.failed))
+    return 1 if report.failed else 0
+
+
+def _module_version(name):
+    try:
+        from importlib.metadata import version
+        return version(name)
+    except Exception:  # noqa: BLE001 - informational only
+        return "?"
+
+
+def _json_model(value):
+    """Turn Plain scalars into their typed values where the policy schema
+    expects numbers (the mutations in the self-tests then compare as JSON)."""
+    if isinstance(value, dict):
+        return {k: _json_model(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_model(v) for v in value]
+    if isinstance(value, Plain):
+        resolved = resolve_plain(value)
+        if isinstance(resolved, int) and not isinstance(resolved, bool):
+            return resolved
+        return str(value)
+    return value
+
+
+def record_files(directory):
+    return sorted(os.path.join(directory, n) for n in os.listdir(directory)
+                  if n.endswith(RECORD_EXTS) and not n.startswith(".")
+                  and os.path.isfile(os.path.join(directory, n)))
+
+
+def check_testdata(report, args, validators):
+    td = args.testdata
+    account = validators.get("account")
+    decision = validators.get("decision")
+
+    # 3. valid records
+    records = []
+    rdir = os.path.join(td, "records")
+    if os.path.isdir(rdir):
+        records = record_files(rdir)
+        if not records:
+            report.note("note: no record files in %s" % rdir)
+    else:
+        report.note("note: no %s directory" % rdir)
+    for path in records:
+        name = rel(path, td)
+        if account is not None:
+            try:
+                inst = load_file(path)
+            except LoadError as exc:
+                report.check(False, "%s validates against account.schema.json" % name, [str(exc)])
+            else:
+                report.check(account.is_valid(inst), "%s validates against account.schema.json" % name,
+                             schema_errors(account, inst))
+        if args.dyd:
+            rc, out, err, why = run_dyd(args.dyd, ["validate", path])
+            report.check(rc == 0, "dyd validate %s exits 0" % name,
+                         [why] if why else ["exit status %s" % rc] + tail(err))
+
+    # 4. invalid records
+    idir = os.path.join(td, "invalid")
+    verdicts = ("schema-invalid", "schema-valid", "unparseable")
+    if os.path.isdir(idir):
+        agreement = os.path.join(idir, "schema-agreement.txt")
+        listed = {}
+        if os.path.isfile(agreement):
+            with open(agreement, encoding="utf-8") as f:
+                for lineno, line in enumerate(f, 1):
+                    parts = line.split("#", 1)[0].split()
+                    if not parts:
+                        continue
+                    where = "invalid/schema-agreement.txt:%d" % lineno
+                    if len(parts) == 2 and parts[1] == "unparsable":
+                        parts[1] = "unparseable"
+                    if len(parts) != 2 or parts[1] not in verdicts:
+                        report.check(False, "%s is 'FILENAME %s'" % (where, "|".join(verdicts)),
+                                     [line.rstrip("\n")])
+                        continue
+                    if parts[0] in listed:
+                        report.check(False, "%s lists %s once" % (where, parts[0]), ["listed again"])
+                    listed[parts[0]] = parts[1]
+            for fname, expect in listed.items():
+                path = os.path.join(idir, fname)
+                label = "invalid/%s is %s" % (fname, expect)
+                if not os.path.isfile(path):
+                    report.check(False, label, ["no such file"])
+                    continue
+                if account is None:
+                    continue
+                try:
+                    inst = load_file(path)
+                except LoadError as exc:
+                    report.check(expect == "unparseable", label + (" (%s)" % _short(str(exc), 100)
+                                                                    if expect == "unparseable" else ""),
+                                 ["it cannot be parsed: %s" % exc])
+                    continue
+                errs = schema_errors(account, inst, limit=3)
+                if expect == "schema-invalid":
+                    report.check(bool(errs), label, ["the schema accepts it"])
+                elif expect == "schema-valid":
+                    report.check(not errs, label, errs)
+                else:
+                    report.check(False, label, ["it parses (and is %s)" % (
+                        "schema-invalid: " + errs[0] if errs else "schema-valid")])
+        else:
+            report.note("note: no %s" % agreement)
+        sdir = os.path.join(idir, "strict")
+        invalid_records = record_files(idir)
+        strict_records = record_files(sdir) if os.path.isdir(sdir) else []
+        for path in invalid_records + strict_records:
+            fname = rel(path, idir)
+            if listed and fname not in listed:
+                report.note("note: invalid/%s is not listed in schema-agreement.txt" % fname)
+        if args.dyd:
+            for path in invalid_records:
+                name = rel(path, td)
+                rc, out, err, why = run_dyd(args.dyd, ["validate", path])
+                report.check(rc == 3, "dyd validate %s exits 3" % name,
+                             [why] if why else ["exit status %s" % rc] + tail(err))
+            for path in strict_records:
+                name = rel(path, td)
+                for opts, want in (([], 0), (["--strict"], 3)):
+                    rc, out, err, why = run_dyd(args.dyd, ["validate"] + opts + [path])
+                    report.check(rc == want, "dyd validate %s exits %d" % (" ".join(opts + [name]), want),
+                                 [why] if why else ["exit status %s" % rc] + tail(err))
+    else:
+        report.note("note: no %s directory" % idir)
+
+    # 5. test policies
+    pdir = os.path.join(td, "policies")
+    policy_v = validators.get("policy")
+    if policy_v is not None and os.path.isdir(pdir):
+        for path in record_files(pdir):
+            name = rel(path, td)
+            stem = os.path.splitext(path)[0]
+            try:
+                inst = load_file(path)
+                errs = schema_errors(policy_v, inst, limit=3)
+            except LoadError as exc:
+                inst, errs = None, ["cannot be parsed: %s" % exc]
+            if os.path.exists(path + ".err") or os.path.exists(stem + ".err"):
+                report.note("note: %s (expected to be rejected by dyd): %s" % (
+                    name, "schema rejects it too: " + (errs[0] if len(errs[0]) <= 160 else errs[0][:157] + "...") if errs else "valid against the schema "
+                    "(dyd's extra checks reject it)"))
+            else:
+                report.check(not errs, "%s validates against policy.schema.json" % name, errs)
+
+    # 6. decisions
+    ddir = os.path.join(td, "decisions")
+    try:
+        with open(args.policy, "rb") as f:
+            policy_sha = hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        policy_sha = "0" * 64
+    if decision is not None:
+        if os.path.isdir(ddir):
+            files = sorted(n for n in os.listdir(ddir) if n.endswith(".json"))
+            if not files:
+                report.note("note: no *.json in %s" % ddir)
+            for n in files:
+                path = os.path.join(ddir, n)
+                try:
+                    inst = load_file(path)
+                except LoadError as exc:
+                    report.check(False, "decisions/%s validates against decision.schema.json" % n, [str(exc)])
+                    continue
+                label = "decisions/%s validates against decision.schema.json" % n
+                if isinstance(inst, dict) and isinstance(inst.get("policy"), dict) \
+                        and inst["policy"].get("sha256") == "POLICY_SHA256":
+                    inst["policy"]["sha256"] = policy_sha
+                    label += " (POLICY_SHA256 placeholder filled in)"
+                report.check(decision.is_valid(inst), label, schema_errors(decision, inst))
+        else:
+            report.note("note: no %s directory" % ddir)
+        if args.dyd:
+            for path in records:
+                check_status(report, args.dyd, decision, rel(path, td), path, STATUS_AS_OF, None)
+            for cases in ("cases.txt", "policy-cases.txt"):
+                cpath = os.path.join(ddir, cases)
+                if not os.path.isfile(cpath):
+                    continue
+                with open(cpath, encoding="utf-8") as f:
+                    for lineno, line in enumerate(f, 1):
+                        parts = line.split("#", 1)[0].split()
+                        if not parts:
+                            continue
+                        if len(parts) not in (3, 4):
+                            report.check(False, "decisions/%s:%d is 'NAME RECORD AS_OF [POLICY]'" % (cases, lineno),
+                                         [line.rstrip("\n")])
+                            continue
+                        pol = os.path.join(td, "policies", parts[3]) if len(parts) == 4 else None
+                        check_status(report, args.dyd, decision, "case %s" % parts[0],
+                                     os.path.join(td, "records", parts[1]), parts[2], pol)
+
+
+def check_status(report, dyd, decision, name, record, as_of, policy):
+    """Run 'dyd status --json' and validate its output as a decision."""
+    argv = ["status", "--json", "--as-of", as_of] + (["--policy", policy] if policy else []) + [record]
+    label = "dyd %s (%s): output validates against decision.schema.json" % (" ".join(argv[:4]), name)
+    rc, out, err, why = run_dyd(dyd, argv)
+    if why:
+        report.check(False, label, [why])
+        return
+    if rc == 3 and not out.strip():
+        report.note("skip: dyd status (%s): exit 3 with no output (invalid as of %s)" % (name, as_of))
+        return
+    if rc != 0:
+        report.check(False, label, ["exit status %s" % rc] + tail(err))
+        return
+    try:
+        inst = load_json_text(out.decode("utf-8"))
+    except (LoadError, UnicodeDecodeError) as exc:
+        report.check(False, label, ["stdout is not JSON: %s" % exc] + tail(out))
+        return
+    errs = schema_errors(decision, inst)
+    want = as_of + "T00:00:00Z" if len(as_of) == 10 else as_of
+    if isinstance(inst, dict) and inst.get("as_of") != want:
+        errs.append("as_of is %r, expected %r" % (inst.get("as_of"), want))
+    report.check(not errs, label, errs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
