@@ -226,6 +226,8 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 			    arena_alloc(cv->arena, count * sizeof(*n->members));
 			if (!n->members)
 				return NULL;
+			/* cJSON knows no positions: line and column stay 0. */
+			memset(n->members, 0, count * sizeof(*n->members));
 		} else if (count) {
 			n->items =
 			    arena_alloc(cv->arena, count * sizeof(*n->items));
