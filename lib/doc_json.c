@@ -12,8 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* *unclosed tells whether the text ends inside a string or a container,
+ * which cJSON reports as an error at the last byte rather than at the
+ * end. */
 static int json_prescan(const char *data, size_t len, const char *name,
-			const doc_limits *limits, dyd_diags *diags)
+			const doc_limits *limits, dyd_diags *diags,
+			bool *unclosed)
 {
 	unsigned depth = 0;
 	bool in_string = false;
@@ -58,6 +62,7 @@ static int json_prescan(const char *data, size_t len, const char *name,
 				depth--;
 		}
 	}
+	*unclosed = in_string || depth > 0;
 	return 0;
 }
 
@@ -281,6 +286,7 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 	doc *d = NULL;
 	size_t off;
 	struct position p;
+	bool unclosed = false;
 	int rc;
 
 	*out = NULL;
@@ -290,7 +296,7 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 		data += 3;
 		len -= 3;
 	}
-	rc = json_prescan(data, len, name, limits, diags);
+	rc = json_prescan(data, len, name, limits, diags, &unclosed);
 	if (rc)
 		return rc;
 	root = cJSON_ParseWithLengthOpts(data, len, &end, false);
@@ -302,6 +308,9 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 		while (off < len && (data[off] == ' ' || data[off] == '\t' ||
 				     data[off] == '\r' || data[off] == '\n'))
 			off++;
+		p = position_of(data, off);
+		if (unclosed)
+			off = len;
 		p = position_of(data, off);
 		if (off >= len)
 			diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,

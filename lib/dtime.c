@@ -65,7 +65,7 @@ int dyd_time_parse(const char *s, size_t len, bool allow_date, dyd_time *out)
 {
 	unsigned year, month, day, hour = 0, minute = 0, second = 0;
 	unsigned oh, om;
-	int64_t nanos = 0, offset = 0, days;
+	int64_t nanos = 0, offset = 0, days, secs;
 	size_t i;
 
 	if (len < 10 || !digits(s, 4, &year) || s[4] != '-' ||
@@ -113,9 +113,11 @@ int dyd_time_parse(const char *s, size_t len, bool allow_date, dyd_time *out)
 	}
 done:
 	days = days_from_civil(year, month, day);
-	*out = ((days * 86400 + hour * 3600 + minute * 60 + second) - offset) *
-		   NS_PER_SEC +
-	       nanos;
+	secs = days * 86400 + hour * 3600 + minute * 60 + second - offset;
+	/* The range holds for the instant, not just the local date. */
+	if (secs < 0 || secs >= days_from_civil(2201, 1, 1) * 86400)
+		return DYD_EINVALID;
+	*out = secs * NS_PER_SEC + nanos;
 	return 0;
 }
 

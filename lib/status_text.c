@@ -47,17 +47,21 @@ static const char *msg(struct render *r, const char *key)
 	return i18n_get(r->lang, key);
 }
 
+/* Keeps the country code's first digits and the last two when enough
+ * digits stay hidden; a short number is hidden whole. */
 static void masked_phone(const char *phone, bool verbose, char *buf,
 			 size_t size)
 {
-	size_t len = strlen(phone), i;
+	size_t len = strlen(phone), i, keep_head = 3, keep_tail = 2;
 
-	if (verbose || len < 6 || size < len + 1) {
+	if (verbose || size < len + 1) {
 		snprintf(buf, size, "%s", phone);
 		return;
 	}
+	if (len < 1 + 2 + 4 + 2)
+		keep_head = 1, keep_tail = 0;
 	for (i = 0; i < len; i++)
-		buf[i] = i < 3 || i >= len - 2 ? phone[i] : '*';
+		buf[i] = i < keep_head || i >= len - keep_tail ? phone[i] : '*';
 	buf[len] = '\0';
 }
 
