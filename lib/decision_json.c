@@ -178,8 +178,6 @@ static bool category_json(const dyd_decision *d, const decision_category *dc,
 	return ok;
 }
 
-struct cJSON *decision_to_cjson(const dyd_decision *d);
-
 struct cJSON *decision_to_cjson(const dyd_decision *d)
 {
 	cJSON *root = cJSON_CreateObject(), *o, *arr;

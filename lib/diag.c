@@ -141,6 +141,12 @@ static cJSON *diags_cjson(const dyd_diags *diags)
 		cJSON *o = cJSON_CreateObject();
 		if (!o || !cJSON_AddItemToArray(arr, o))
 			goto fail;
+		/* The part of the input the problem is in: the file, or for a
+		 * bundle the entry. */
+		if (d->file)
+			cJSON_AddStringToObject(o, "file", d->file);
+		else
+			cJSON_AddNullToObject(o, "file");
 		cJSON_AddStringToObject(o, "severity",
 					d->severity == DYD_ERROR ? "error"
 								 : "warning");

@@ -26,11 +26,12 @@ extern "C" {
 
 enum {
 	DYD_OK = 0,
-	DYD_EINVALID = -1, /* the input (record, policy, option) is invalid */
-	DYD_ENOMEM = -2,   /* out of memory */
-	DYD_EIO = -3,	   /* reading or writing failed */
-	DYD_EVERIFY = -4,  /* a bundle failed verification */
-	DYD_EUSAGE = -5,   /* an argument is out of its domain */
+	DYD_EINVALID = -1,  /* the input (record, policy, option) is invalid */
+	DYD_ENOMEM = -2,    /* out of memory */
+	DYD_EIO = -3,	    /* reading or writing failed */
+	DYD_EVERIFY = -4,   /* a bundle failed verification */
+	DYD_EUSAGE = -5,    /* an argument is out of its domain */
+	DYD_ECANCELED = -6, /* the caller asked to stop */
 };
 
 /* The versions of the libraries in use, as one line of text (static). */
@@ -222,6 +223,63 @@ bool dyd_language_supported(const char *lang);
 /* The supported language that best fits a BCP 47 tag ("id-ID" -> "id"),
  * or NULL when none does. */
 const char *dyd_language_pick(const char *tag);
+
+/* Bundles: report.html, report.json and manifest.json in one ZIP. */
+
+typedef struct dyd_bundle_options {
+	const char *lang;     /* "en" or "id"; NULL: the record's, else "en" */
+	const char *tz;	      /* IANA zone for times shown; NULL: "UTC" */
+	int level;	      /* deflate level 1..9 */
+	const char *password; /* AES-256 encrypt every entry; NULL: none */
+} dyd_bundle_options;
+
+#define DYD_BUNDLE_DEFAULT_LEVEL 6
+#define DYD_BUNDLE_OPTIONS_INIT                                                \
+	{                                                                      \
+		NULL, NULL, DYD_BUNDLE_DEFAULT_LEVEL, NULL                     \
+	}
+
+/*
+ * Builds the bundle for a decision in memory. Without a password the
+ * bytes depend only on the record, the policy, the options and the as-of
+ * instant. *out is freed by the caller with free().
+ */
+int dyd_bundle_build(void **out, size_t *len, const dyd_decision *decision,
+		     const dyd_bundle_options *options, dyd_diags *diags);
+
+/*
+ * Checks a bundle: the ZIP structure, the entries (exactly those the
+ * manifest lists, plus the manifest), every size and SHA-256, and the
+ * structure of report.json. Every problem goes to diags; DYD_EVERIFY when
+ * there is one. password may be NULL.
+ */
+int dyd_bundle_verify(const void *data, size_t len, const char *password,
+		      dyd_diags *diags);
+
+/* Whether this libzip can write AES-256 encrypted entries. */
+bool dyd_bundle_encryption_supported(void);
+
+typedef struct dyd_write_options {
+	bool force; /* replace an existing file */
+	/* Asked just before the file is put in place; returning true
+	 * abandons the write (no file is left): for signals. May be NULL. */
+	bool (*cancelled)(void *arg);
+	void *arg;
+} dyd_write_options;
+
+#define DYD_WRITE_OPTIONS_INIT                                                 \
+	{                                                                      \
+		false, NULL, NULL                                              \
+	}
+
+/*
+ * Writes data to path atomically: into a temporary file (mode 0600) in the
+ * same directory, flushed to disk, then renamed into place, and the
+ * directory flushed. An existing file is kept unless options->force. On
+ * any failure neither the temporary nor the final file is left behind.
+ */
+int dyd_output_write(const char *path, const void *data, size_t len,
+		     const dyd_write_options *options, dyd_diags *diags);
 
 #ifdef __cplusplus
 }

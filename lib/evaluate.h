@@ -117,4 +117,8 @@ const char *withheld_by_name(const dyd_decision *d, withheld_by by,
 			     size_t region, char *buf, size_t size);
 const char *event_type_name(event_type t);
 
+struct cJSON;
+/* The decision object, for embedding in report.json; NULL on ENOMEM. */
+struct cJSON *decision_to_cjson(const dyd_decision *d);
+
 #endif

@@ -85,6 +85,30 @@ static const field_spec event_fields[] = {
     {NULL, 0, false, NULL, NULL},
 };
 
+/* What each kind of event carries, for the normalised account data. */
+static const field_spec terms_event_fields[] = {
+    {"type", FIELD_ENUM, true, event_types, NULL},
+    {"at", FIELD_TIME, true, NULL, NULL},
+    {"terms", FIELD_TEXT, true, NULL, NULL},
+    {NULL, 0, false, NULL, NULL},
+};
+
+static const field_spec choice_event_fields[] = {
+    {"type", FIELD_ENUM, true, event_types, NULL},
+    {"at", FIELD_TIME, true, NULL, NULL},
+    {"channel", FIELD_ENUM, true, channels, NULL},
+    {NULL, 0, false, NULL, NULL},
+};
+
+const field_spec *record_event_fields(const doc_node *event)
+{
+	const doc_node *type = doc_get(event, "type");
+
+	if (doc_is_text(type) && strcmp(type->text, "terms_accepted") == 0)
+		return terms_event_fields;
+	return choice_event_fields;
+}
+
 const field_spec record_fields[] = {
     {"format", FIELD_TEXT, false, NULL, NULL},
     {"account_id", FIELD_ACCOUNT_ID, true, NULL, NULL},

@@ -39,6 +39,9 @@ extern const field_spec record_fields[];
 const field_spec *record_field_find(const char *path,
 				    const field_spec **parent);
 
+/* The fields of one event of a valid record, by its type. */
+const field_spec *record_event_fields(const doc_node *event);
+
 /* Whether code is an assigned ISO 3166-1 alpha-2 code. */
 bool iso3166_alpha2_known(const char *code, size_t len);
 

@@ -1,0 +1,287 @@
+/* The bundle: report.html, report.json and manifest.json in one ZIP built
+ * in memory with libzip, and the verification of such a ZIP. */
+#include "diag.h"
+#include "digest.h"
+#include "json_out.h"
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#define MANIFEST_FORMAT "dyd.manifest/v1"
+#define MANIFEST_NAME "manifest.json"
+/* A bundle entry larger than this is not one dyd wrote: refuse to inflate
+ * it (zip bombs). */
+#define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
+
+struct entry {
+	const char *name;
+	char *data;
+	size_t len;
+	char sha256[SHA256_HEX_SIZE];
+};
+
+bool dyd_bundle_encryption_supported(void)
+{
+	return zip_encryption_method_supported(ZIP_EM_AES_256, 1) != 0;
+}
+
+/* DOS date and time fields of an instant, in UTC: the ZIP format has no
+ * zone, and the as-of instant is what the bundle is stamped with. */
+static void dos_time(dyd_time t, zip_uint16_t *dtime, zip_uint16_t *ddate)
+{
+	tz_local l;
+
+	time_civil(t, &l);
+	if (l.year < 1980) {
+		l.year = 1980;
+		l.month = l.day = 1;
+		l.hour = l.minute = l.second = 0;
+	}
+	if (l.year > 2107)
+		l.year = 2107;
+	*ddate =
+	    (zip_uint16_t)(((l.year - 1980) << 9) | (l.month << 5) | l.day);
+	*dtime =
+	    (zip_uint16_t)((l.hour << 11) | (l.minute << 5) | (l.second / 2));
+}
+
+static char *manifest_render(const report_context *ctx,
+			     const struct entry *files, size_t count,
+			     bool encrypted)
+{
+	const dyd_decision *d = ctx->decision;
+	cJSON *root = cJSON_CreateObject(), *o, *arr;
+	char *out = NULL;
+	size_t i;
+	bool ok;
+
+	if (!root)
+		return NULL;
+	ok = cJSON_AddStringToObject(root, "format", MANIFEST_FORMAT) &&
+	     (o = cJSON_AddObjectToObject(root, "generator")) &&
+	     cJSON_AddStringToObject(o, "name", "dyd") &&
+	     cJSON_AddStringToObject(o, "version", DYD_VERSION) &&
+	     cJSON_AddStringToObject(root, "account_id",
+				     d->record->account_id) &&
+	     json_add_time(root, "as_of", d->as_of) &&
+	     (o = cJSON_AddObjectToObject(root, "policy")) &&
+	     cJSON_AddStringToObject(o, "id", d->policy->id) &&
+	     cJSON_AddStringToObject(o, "sha256", d->policy->sha256) &&
+	     cJSON_AddBoolToObject(root, "encrypted", encrypted) &&
+	     (arr = cJSON_AddArrayToObject(root, "files"));
+	for (i = 0; ok && i < count; i++) {
+		o = cJSON_CreateObject();
+		ok = o && cJSON_AddItemToArray(arr, o);
+		if (!ok) {
+			cJSON_Delete(o);
+			break;
+		}
+		ok = cJSON_AddStringToObject(o, "name", files[i].name) &&
+		     cJSON_AddNumberToObject(o, "size", (double)files[i].len) &&
+		     cJSON_AddStringToObject(o, "sha256", files[i].sha256);
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(root, "omitted"));
+	for (i = 0; ok && i < ctx->omitted_count; i++) {
+		o = cJSON_CreateObject();
+		ok = o && cJSON_AddItemToArray(arr, o);
+		if (!ok) {
+			cJSON_Delete(o);
+			break;
+		}
+		ok = cJSON_AddStringToObject(o, "pointer",
+					     ctx->omitted[i].pointer) &&
+		     cJSON_AddStringToObject(o, "reason",
+					     ctx->omitted[i].reason);
+	}
+	/* Nothing is cut short today; the list is there so that a future
+	 * limit cannot drop data without saying so. */
+	ok = ok && cJSON_AddArrayToObject(root, "truncated");
+	if (ok)
+		out = json_print(root, true);
+	cJSON_Delete(root);
+	return out;
+}
+
+static int zip_failure(dyd_diags *diags, const char *what, zip_error_t *ze)
+{
+	if (zip_error_code_zip(ze) == ZIP_ER_MEMORY)
+		return DYD_ENOMEM;
+	diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL, "%s: %s", what,
+		 zip_error_strerror(ze));
+	return DYD_EIO;
+}
+
+/* Takes the bytes zip_close() wrote into the buffer source. */
+static int source_bytes(zip_source_t *src, void **out, size_t *len,
+			dyd_diags *diags)
+{
+	zip_stat_t st;
+	zip_int64_t n;
+	char *buf;
+	int rc;
+
+	if (zip_source_open(src) < 0)
+		return zip_failure(diags, "cannot read the built ZIP",
+				   zip_source_error(src));
+	zip_stat_init(&st);
+	if (zip_source_stat(src, &st) < 0 || !(st.valid & ZIP_STAT_SIZE)) {
+		rc = zip_failure(diags, "cannot read the built ZIP",
+				 zip_source_error(src));
+		zip_source_close(src);
+		return rc;
+	}
+	buf = malloc(st.size ? st.size : 1);
+	if (!buf) {
+		zip_source_close(src);
+		return DYD_ENOMEM;
+	}
+	n = zip_source_read(src, buf, st.size);
+	zip_source_close(src);
+	if (n < 0 || (zip_uint64_t)n != st.size) {
+		free(buf);
+		return zip_failure(diags, "cannot read the built ZIP",
+				   zip_source_error(src));
+	}
+	*out = buf;
+	*len = (size_t)st.size;
+	return 0;
+}
+
+static int zip_entries(void **out, size_t *len, struct entry *entries,
+		       size_t count, dyd_time as_of, int level,
+		       const char *password, dyd_diags *diags)
+{
+	zip_error_t ze;
+	zip_source_t *src, *data;
+	zip_t *za;
+	zip_uint16_t dtime, ddate;
+	zip_int64_t idx;
+	size_t i;
+	int rc;
+
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (!src) {
+		rc = zip_failure(diags, "cannot start the ZIP", &ze);
+		zip_error_fini(&ze);
+		return rc;
+	}
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	if (!za) {
+		rc = zip_failure(diags, "cannot start the ZIP", &ze);
+		zip_source_free(src);
+		zip_error_fini(&ze);
+		return rc;
+	}
+	zip_error_fini(&ze);
+	/* Keep the buffer source alive past zip_close() to read it. */
+	zip_source_keep(src);
+	dos_time(as_of, &dtime, &ddate);
+	for (i = 0; i < count; i++) {
+		data =
+		    zip_source_buffer(za, entries[i].data, entries[i].len, 0);
+		if (!data)
+			goto fail;
+		idx = zip_file_add(za, entries[i].name, data, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(data);
+			goto fail;
+		}
+		if (zip_set_file_compression(za, (zip_uint64_t)idx,
+					     ZIP_CM_DEFLATE,
+					     (zip_uint32_t)level) < 0 ||
+		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
+					 0) < 0 ||
+		    zip_file_set_external_attributes(
+			za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+			(zip_uint32_t)0100600 << 16) < 0)
+			goto fail;
+		if (password &&
+		    zip_file_set_encryption(za, (zip_uint64_t)idx,
+					    ZIP_EM_AES_256, password) < 0)
+			goto fail;
+	}
+	if (zip_close(za) < 0)
+		goto fail;
+	rc = source_bytes(src, out, len, diags);
+	zip_source_free(src);
+	return rc;
+fail:
+	rc = zip_failure(diags, "cannot build the ZIP", zip_get_error(za));
+	zip_discard(za);
+	zip_source_free(src);
+	return rc;
+}
+
+int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
+		     const dyd_bundle_options *options, dyd_diags *diags)
+{
+	dyd_bundle_options defaults = DYD_BUNDLE_OPTIONS_INIT;
+	report_context ctx = {0};
+	struct entry entries[3] = {{MANIFEST_NAME, NULL, 0, ""},
+				   {"report.html", NULL, 0, ""},
+				   {"report.json", NULL, 0, ""}};
+	tz *zone = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (!options)
+		options = &defaults;
+	ctx.decision = d;
+	ctx.lang = options->lang ? options->lang
+				 : dyd_language_pick(d->record->language);
+	if (!ctx.lang)
+		ctx.lang = "en";
+	if (!dyd_language_supported(ctx.lang)) {
+		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
+			 "language '%s' is not supported (en, id)", ctx.lang);
+		return DYD_EUSAGE;
+	}
+	if (options->level < 1 || options->level > 9) {
+		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
+			 "compression level %d is not from 1 to 9",
+			 options->level);
+		return DYD_EUSAGE;
+	}
+	if (options->password && !dyd_bundle_encryption_supported()) {
+		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
+			 "this libzip cannot write AES-256 encrypted entries");
+		return DYD_EUSAGE;
+	}
+	rc = tz_load(&zone, options->tz ? options->tz : "UTC", diags);
+	if (rc)
+		return rc == DYD_EINVALID ? DYD_EUSAGE : rc;
+	ctx.zone = zone;
+	rc = report_collect_omissions(&ctx);
+	if (!rc)
+		rc =
+		    report_html_render(&entries[1].data, &entries[1].len, &ctx);
+	if (!rc)
+		rc =
+		    report_json_render(&entries[2].data, &entries[2].len, &ctx);
+	for (i = 1; !rc && i < 3; i++)
+		if (sha256_hex(entries[i].data, entries[i].len,
+			       entries[i].sha256))
+			rc = DYD_ENOMEM;
+	if (!rc) {
+		entries[0].data = manifest_render(&ctx, entries + 1, 2,
+						  options->password != NULL);
+		if (!entries[0].data)
+			rc = DYD_ENOMEM;
+		else
+			entries[0].len = strlen(entries[0].data);
+	}
+	if (!rc)
+		rc = zip_entries(out, len, entries, 3, d->as_of, options->level,
+				 options->password, diags);
+	for (i = 0; i < 3; i++)
+		free(entries[i].data);
+	report_context_release(&ctx);
+	tz_free(zone);
+	return rc;
+}
