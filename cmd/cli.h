@@ -39,7 +39,30 @@ int cli_load_policy(const char *path, dyd_policy **out);
  * else now. Returns an exit status. */
 int cli_as_of(const char *cmd, const char *text, dyd_time *out);
 
+/* Reads the record at path ('-': standard input), validates it against
+ * the policy and evaluates it as of as_of. Returns a library result code;
+ * every problem is in diags. */
+int cli_evaluate_file(const char *path, const dyd_policy *policy,
+		      const dyd_record_options *options, dyd_time as_of,
+		      dyd_record **record, dyd_decision **decision,
+		      dyd_diags *diags);
+
 /* Writes data to stdout and flushes; EXIT_IO with a message on failure. */
 int cli_write_stdout(const char *data, size_t len);
+
+/*
+ * The bundle password: from --password-file (its first line), else the
+ * DYD_PASSWORD environment variable, else a no-echo prompt on the terminal
+ * (asked twice when confirm is set). Never from argv. Returns an exit
+ * status; *out is freed with cli_password_free().
+ */
+int cli_password(const char *cmd, const char *file, bool confirm, char **out);
+void cli_password_free(char *password);
+
+/* Blocks SIGINT, SIGTERM and SIGHUP while a file is put in place; the
+ * write is abandoned when one arrived (see dyd_write_options). */
+void cli_signals_block(void);
+void cli_signals_unblock(void);
+bool cli_signal_pending(void *unused);
 
 #endif

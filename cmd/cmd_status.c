@@ -55,10 +55,9 @@ int cmd_status(int argc, char **argv)
 	dyd_policy *policy = NULL;
 	dyd_record *record = NULL;
 	dyd_decision *decision = NULL;
-	char *data = NULL, *text = NULL;
+	char *text = NULL;
 	bool json = false;
 	dyd_time as_of;
-	size_t len;
 	int c, rc, status;
 
 	opterr = 0;
@@ -110,15 +109,8 @@ int cmd_status(int argc, char **argv)
 	status = cli_load_policy(policy_path, &policy);
 	if (status)
 		return status;
-	rc = dyd_file_read(argv[optind], DYD_MAX_INPUT_BYTES, &data, &len,
-			   &diags);
-	if (rc == 0)
-		rc = dyd_record_load(
-		    &record, data, len,
-		    strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind],
-		    policy, &ropt, &diags);
-	if (rc == 0)
-		rc = dyd_evaluate(&decision, record, policy, as_of, &diags);
+	rc = cli_evaluate_file(argv[optind], policy, &ropt, as_of, &record,
+			       &decision, &diags);
 	cli_print_diags(&diags);
 	if (rc == 0) {
 		if (json) {
@@ -135,7 +127,6 @@ int cmd_status(int argc, char **argv)
 	if (rc == 0)
 		status = cli_write_stdout(text, strlen(text));
 	free(text);
-	free(data);
 	dyd_decision_free(decision);
 	dyd_record_free(record);
 	dyd_policy_free(policy);

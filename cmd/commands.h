@@ -3,8 +3,10 @@
 #ifndef DYD_COMMANDS_H
 #define DYD_COMMANDS_H
 
+int cmd_export(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

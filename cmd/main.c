@@ -3,7 +3,9 @@
 #include "commands.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct command {
 	const char *name;
@@ -13,10 +15,12 @@ struct command {
 
 /* Sorted by name. */
 static const struct command commands[] = {
+    {"export", cmd_export, "write a report bundle for one account"},
     {"policy", cmd_policy, "show the effective policy, or lint policy files"},
     {"status", cmd_status, "answer \"am I opted out, what is shared?\""},
     {"validate", cmd_validate,
      "check account records and report every problem"},
+    {"verify", cmd_verify, "re-check bundles against their manifests"},
 };
 
 static void usage(FILE *out)
@@ -51,6 +55,13 @@ static int version(void)
 int main(int argc, char **argv)
 {
 	size_t i;
+
+	/* Every time dyd shows is in a zone named explicitly (--tz, UTC by
+	 * default). Pinning the process zone keeps libzip, which converts
+	 * ZIP timestamps with the C library's local time, from making
+	 * bundles depend on the caller's TZ. */
+	setenv("TZ", "UTC", 1);
+	tzset();
 
 	if (argc < 2) {
 		usage(stderr);
