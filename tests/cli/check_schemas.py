@@ -6,9 +6,13 @@ Usage:
 
 Checks, one output line each (PASS/FAIL; 'skip:' and 'note:' lines are not
 counted), then a final line 'N passed, M failed':
-  1. every DIR/*.schema.json is a valid draft 2020-12 schema, its 'examples'
-     validate, the three country enumerations agree, and built-in positive /
-     negative cases behave (so a loosened or broken pattern is caught);
+  1. every DIR/*.schema.json (account, policy, decision, report and
+     manifest are required) is a valid draft 2020-12 schema, every '$ref' in
+     it resolves (references between the schemas go by their '$id's, all
+     under https://schemas.dyd.invalid/, and are served from DIR, never
+     fetched), its 'examples' validate, the three country enumerations agree,
+     and built-in positive / negative cases behave (so a loosened or broken
+     pattern is caught);
   2. the policy (default: lib/default_policy.yaml) validates against
      policy.schema.json;
   3. every TESTDATA/records/*.json|*.yaml|*.yml validates against
@@ -30,7 +34,20 @@ counted), then a final line 'N passed, M failed':
      --as-of AS_OF [--policy TESTDATA/policies/POLICY] TESTDATA/records/RECORD'
      for every line 'NAME RECORD AS_OF [POLICY]' of decisions/cases.txt and
      decisions/policy-cases.txt, print a decision valid against
-     decision.schema.json.
+     decision.schema.json;
+  7. with --dyd, for every TESTDATA/records file: 'dyd export --as-of
+     2021-06-01T00:00:00Z --force -o TMP/NAME.zip RECORD' (SOURCE_DATE_EPOCH
+     unset) exits 0 and writes a ZIP that Python's zipfile reads without a
+     CRC error, holding exactly manifest.json, report.html and report.json in
+     that order; manifest.json validates against manifest.schema.json and
+     report.json against report.schema.json (strict JSON, members in the
+     documented order); the manifest's size and SHA-256 of each file match
+     the entry's bytes; report.json's decision equals (member order
+     included) the output of 'dyd status --json --as-of 2021-06-01T00:00:00Z
+     RECORD'; report.json's account is the record normalised (only the
+     dyd.account/v1 fields, in field-table order, timestamps in UTC) and the
+     manifest's 'omitted' lists exactly the fields left out; account_id,
+     as_of and policy agree between manifest, report and decision.
 
 Exit status: 0 all passed, 1 some check failed, 2 usage error, 77 (skip)
 when the jsonschema or yaml module cannot be imported (Debian:
@@ -54,8 +71,12 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
+from datetime import datetime, timedelta
 
 try:
     import jsonschema
@@ -76,6 +97,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 RECORD_EXTS = (".json", ".yaml", ".yml")
 STATUS_AS_OF = "2030-01-01"
+EXPORT_AS_OF = "2021-06-01T00:00:00Z"
+REQUIRED_SCHEMAS = ("account", "policy", "decision", "report", "manifest")
 SUBPROCESS_TIMEOUT = 60
 
 
@@ -287,6 +310,56 @@ def make_validator_class():
 Validator = make_validator_class()
 
 
+def make_validators(schemas):
+    """One Validator per schema, with references between the schemas (by
+    their '$id's) served from `schemas` itself: nothing is fetched."""
+    by_id = {s["$id"]: s for s in schemas.values() if isinstance(s.get("$id"), str)}
+    try:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+    except ImportError:  # jsonschema < 4.18
+        def refuse(uri):
+            raise LookupError("%s is not one of the schemas (not fetched)" % uri)
+        handlers = {"http": refuse, "https": refuse, "file": refuse}
+        RefResolver = jsonschema.RefResolver
+        return {k: Validator(s, resolver=RefResolver.from_schema(s, store=dict(by_id), handlers=handlers))
+                for k, s in schemas.items()}
+    registry = Registry().with_resources(
+        (uri, DRAFT202012.create_resource(s)) for uri, s in by_id.items())
+    return {k: Validator(s, registry=registry) for k, s in schemas.items()}
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for key, value in node.items():
+            if key not in ("examples", "const", "enum", "default"):
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def unresolved_refs(validator, schema):
+    """The '$ref's of `schema` (which has no nested '$id') that do not
+    resolve, each with the reason."""
+    bad = []
+    base = schema.get("$id", "")
+    ref_resolver = getattr(validator, "_ref_resolver", None)  # jsonschema >= 4.18 given resolver=
+    if ref_resolver is None and not hasattr(validator, "_resolver"):
+        ref_resolver = validator.resolver  # jsonschema < 4.18
+    for ref in sorted(set(_refs(schema))):
+        try:
+            if ref_resolver is not None:
+                ref_resolver.resolve(ref)
+            else:
+                validator._resolver.lookup(ref)
+        except Exception as exc:  # noqa: BLE001 - referencing / RefResolutionError
+            bad.append("%s (from %s): %s" % (ref, base, _short(str(exc) or type(exc).__name__, 120)))
+    return bad
+
+
 def pointer(path):
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
@@ -340,11 +413,11 @@ def rel(path, base):
         return path
 
 
-def run_dyd(dyd, args):
+def run_dyd(dyd, args, env=None):
     """Run dyd; return (exit status or None, stdout, stderr, error text)."""
     try:
         proc = subprocess.run([dyd] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=SUBPROCESS_TIMEOUT)
+                              stderr=subprocess.PIPE, timeout=SUBPROCESS_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         return None, b"", b"", "timed out after %d s" % SUBPROCESS_TIMEOUT
     except OSError as exc:
@@ -644,6 +717,154 @@ def decision_cases(example):
     return ok, bad
 
 
+def report_cases(example):
+    ok, bad = [], []
+    r = example
+    if not isinstance(r, dict) or not isinstance(r.get("account"), dict) or not isinstance(r.get("decision"), dict):
+        return ok, bad
+    acc = r["account"]
+    minimal = {"account_id": acc.get("account_id", "alice"), "phone": "+6281234567890",
+               "registered_at": "2015-03-02T01:15:00Z"}
+    ok.append(("minimal account", dict(r, account=minimal)))
+    ok.append(("registered_at with 9 fraction digits",
+               dict(r, account=dict(minimal, registered_at="2015-03-02T01:15:00.123456789Z"))))
+    ok.append(("language 'id'", dict(r, language="id")))
+    for tz in ["UTC", "Asia/Jakarta", "America/Argentina/Buenos_Aires", "Etc/GMT+7", "America/Port-au-Prince"]:
+        ok.append(("time_zone %r" % tz, dict(r, time_zone=tz)))
+    ok.append(("generator version 0.2.0-rc.1+g1a2b", mutate(r, ("generator/version", "0.2.0-rc.1+g1a2b"))))
+    ok.append(("optout null in the decision", mutate(r, ("decision/optout", None))))
+    event_terms = {"type": "terms_accepted", "at": "2016-09-01T03:00:00Z", "terms": "2016-08-25"}
+    event_choice = {"type": "optin", "at": "2016-09-02T03:00:00Z", "channel": "checkbox"}
+    cases = [
+        ("format", "dyd.report/v2", "format v2"),
+        ("format", _DELETE, "no format"),
+        ("generator/name", "other", "generator name 'other'"),
+        ("generator/version", "1.0", "generator version '1.0'"),
+        ("generator/version", "", "generator version ''"),
+        ("generator/build", "x", "unknown generator member"),
+        ("generator", _DELETE, "no generator"),
+        ("as_of", "2021-06-01T00:00:00+00:00", "as_of with +00:00"),
+        ("as_of", "2021-06-01", "as_of as a date"),
+        ("language", "de", "language 'de'"),
+        ("language", "en-GB", "language 'en-GB'"),
+        ("language", _DELETE, "no language"),
+        ("time_zone", "", "time_zone ''"),
+        ("time_zone", "/etc/localtime", "time_zone '/etc/localtime'"),
+        ("time_zone", "Asia/../../etc/passwd", "time_zone with '..'"),
+        ("time_zone", "Asia/Jakarta/", "time_zone with a final '/'"),
+        ("time_zone", "America/New York", "time_zone with a space"),
+        ("time_zone", "+07:00", "time_zone '+07:00'"),
+        ("time_zone", _DELETE, "no time_zone"),
+        ("policy/sha256", "A" * 64, "upper-case policy sha256"),
+        ("policy/sha256", "0" * 63, "short policy sha256"),
+        ("policy/service", _DELETE, "policy without service"),
+        ("policy/parent_company", "", "empty parent_company"),
+        ("policy/id", "a b", "policy id 'a b'"),
+        ("policy/version", 1, "unknown policy member"),
+        ("account/phone", "6281234567890", "account phone not E.164 (account.schema.json applies)"),
+        ("account/phone", _DELETE, "account without phone"),
+        ("account/region", "XK", "account region 'XK'"),
+        ("account/nickname", "Al", "unknown account member"),
+        ("account/registered_at", "2015-03-02T08:15:00+07:00", "registered_at with an offset"),
+        ("account/registered_at", "2015-03-02t01:15:00z", "registered_at in lower case"),
+        ("account/registered_at", "2015-03-02T01:15:00.50Z", "registered_at with a trailing fraction zero"),
+        ("account/events/0/channel", "checkbox", "terms_accepted event with a channel"),
+        ("account/events/1/terms", "2016-08-25", "optout event with terms"),
+        ("account/events/1/channel", _DELETE, "optout event without channel"),
+        ("account/events/1/at", "2016-09-05T19:00:00+07:00", "event at with an offset"),
+        ("account/events/0/note", "x", "unknown event member"),
+        ("account/profile/nickname", "Al", "unknown profile member"),
+        ("account/devices/0/imei", "1", "unknown device member"),
+        ("account/devices/0/last_seen", "2021-01-10T10:00:00.25+01:00", "device last_seen with an offset"),
+        ("account/settings/theme", "dark", "unknown settings member"),
+        ("account/groups/0/joined_at", "2017-01-01T07:00:00+07:00", "group joined_at with an offset"),
+        ("account/groups/0/muted", True, "unknown group member"),
+        ("account/business_chats/0/first_contact_at", "2021-02-01t00:00:00Z", "first_contact_at lower case"),
+        ("account/business_chats/0/verified", True, "unknown business chat member"),
+        ("account/transactions/0/at", "2021-02-02T00:00:00.000Z", "transaction at with a zero fraction"),
+        ("account/transactions/0/note", "x", "unknown transaction member"),
+        ("account", _DELETE, "no account"),
+        ("decision/format", "dyd.decision/v2", "decision format v2 (decision.schema.json applies)"),
+        ("decision/extra", 1, "unknown decision member"),
+        ("decision/optout/status", "opted_in", "decision optout status 'opted_in'"),
+        ("decision", _DELETE, "no decision"),
+        ("extra", True, "unknown top-level member"),
+    ]
+    for path, value, name in cases:
+        try:
+            bad.append((name, mutate(r, (path, value))))
+        except (KeyError, IndexError, TypeError):
+            pass
+    bad.append(("event with terms and channel",
+                dict(r, account=dict(minimal, events=[dict(event_terms, channel="checkbox")]))))
+    bad.append(("optin event with terms", dict(r, account=dict(minimal, events=[dict(event_choice, terms="x")]))))
+    ok.append(("both event shapes", dict(r, account=dict(minimal, events=[event_terms, event_choice]))))
+    bad.append(("account that is a list", dict(r, account=[minimal])))
+    return ok, bad
+
+
+def manifest_cases(example):
+    ok, bad = [], []
+    m = example
+    if not isinstance(m, dict) or not isinstance(m.get("files"), list) or len(m["files"]) != 2:
+        return ok, bad
+    item = {"pointer": "/profile/nickname", "reason": "unknown field: dyd.account/v1 does not define it"}
+    ok.append(("encrypted true", dict(m, encrypted=True)))
+    ok.append(("nothing omitted", dict(m, omitted=[])))
+    ok.append(("something truncated", dict(m, truncated=[dict(item, reason="cut short")])))
+    for ptr in ["/", "/a~1b/0", "/~0", "/devices/0/imei", "/x y/\u00e9"]:
+        ok.append(("omitted pointer %r" % ptr, dict(m, omitted=[dict(item, pointer=ptr)])))
+    ok.append(("size 0", mutate(m, ("files/0/size", 0))))
+    ok.append(("size 2**40", mutate(m, ("files/1/size", 2 ** 40))))
+    html, js = m["files"]
+    cases = [
+        ("format", "dyd.manifest/v2", "format v2"),
+        ("generator/name", "dyd2", "generator name 'dyd2'"),
+        ("generator/version", _DELETE, "generator without version"),
+        ("account_id", "..", "account_id '..'"),
+        ("account_id", _DELETE, "no account_id"),
+        ("as_of", "2021-06-01T07:00:00+07:00", "as_of with an offset"),
+        ("policy/sha256", "A" * 64, "upper-case policy sha256"),
+        ("policy/service", "WhatsApp", "unknown policy member"),
+        ("policy", _DELETE, "no policy"),
+        ("encrypted", "false", "encrypted 'false' (a string)"),
+        ("encrypted", _DELETE, "no encrypted"),
+        ("files", [js, html], "files in the wrong order"),
+        ("files", [html], "only report.html"),
+        ("files", [html, js, js], "three files"),
+        ("files", [], "no files"),
+        ("files/0/name", "report.pdf", "file name 'report.pdf'"),
+        ("files/1/name", "manifest.json", "file name 'manifest.json'"),
+        ("files/0/size", -1, "size -1"),
+        ("files/0/size", 1.5, "size 1.5"),
+        ("files/0/size", "10", "size '10' (a string)"),
+        ("files/0/size", _DELETE, "file without size"),
+        ("files/0/sha256", "A" * 64, "upper-case file sha256"),
+        ("files/0/sha256", "0" * 65, "long file sha256"),
+        ("files/1/sha256", _DELETE, "file without sha256"),
+        ("files/1/mtime", 0, "unknown file member"),
+        ("omitted", [dict(item, pointer="profile/nickname")], "pointer without a leading '/'"),
+        ("omitted", [dict(item, pointer="")], "pointer '' (the whole record)"),
+        ("omitted", [dict(item, pointer="/a~2b")], "pointer with '~2'"),
+        ("omitted", [dict(item, pointer="/a~")], "pointer ending in '~'"),
+        ("omitted", [dict(item, reason="")], "empty reason"),
+        ("omitted", [{"pointer": "/x"}], "omitted item without reason"),
+        ("omitted", [dict(item, size=1)], "unknown omitted-item member"),
+        ("omitted", {}, "omitted an object"),
+        ("omitted", _DELETE, "no omitted"),
+        ("truncated", [{"reason": "x"}], "truncated item without pointer"),
+        ("truncated", None, "truncated null"),
+        ("truncated", _DELETE, "no truncated"),
+        ("extra", True, "unknown top-level member"),
+    ]
+    for path, value, name in cases:
+        try:
+            bad.append((name, mutate(m, (path, value))))
+        except (KeyError, IndexError, TypeError):
+            pass
+    return ok, bad
+
+
 def run_cases(report, label, validator, cases):
     ok, bad = cases
     for name, inst in ok:
@@ -686,7 +907,7 @@ def main():
     # 1. the schemas themselves
     schemas, validators = {}, {}
     names = sorted(n for n in os.listdir(args.schemas) if n.endswith(".schema.json"))
-    for req in ("account.schema.json", "policy.schema.json", "decision.schema.json"):
+    for req in ("%s.schema.json" % k for k in REQUIRED_SCHEMAS):
         if req not in names:
             report.check(False, "schema %s exists" % req, ["missing in %s" % args.schemas])
     for name in names:
@@ -703,7 +924,11 @@ def main():
             continue
         report.check(True, "schema %s is a valid draft 2020-12 schema" % name)
         schemas[name[:-len(".schema.json")]] = schema
-        validators[name[:-len(".schema.json")]] = Validator(schema)
+    for key, validator in make_validators(schemas).items():
+        bad = unresolved_refs(validator, schemas[key])
+        if report.check(not bad, "schema %s.schema.json: every $ref resolves" % key, bad[:5]):
+            validators[key] = validator
+    schemas = {k: v for k, v in schemas.items() if k in validators}
     for key, schema in schemas.items():
         for i, ex in enumerate(schema.get("examples", [])):
             report.check(validators[key].is_valid(ex), "schema %s: example %d validates" % (key, i),
@@ -733,6 +958,12 @@ def main():
         if "decision" in validators and schemas["decision"].get("examples"):
             run_cases(report, "decision schema", validators["decision"],
                       decision_cases(schemas["decision"]["examples"][0]))
+        if "report" in validators and schemas["report"].get("examples"):
+            run_cases(report, "report schema", validators["report"],
+                      report_cases(schemas["report"]["examples"][0]))
+        if "manifest" in validators and schemas["manifest"].get("examples"):
+            run_cases(report, "manifest schema", validators["manifest"],
+                      manifest_cases(schemas["manifest"]["examples"][0]))
 
     if args.testdata is not None:
         check_testdata(report, args, validators)
@@ -935,6 +1166,267 @@ def check_testdata(report, args, validators):
                         pol = os.path.join(td, "policies", parts[3]) if len(parts) == 4 else None
                         check_status(report, args.dyd, decision, "case %s" % parts[0],
                                      os.path.join(td, "records", parts[1]), parts[2], pol)
+
+    # 7. bundles
+    if args.dyd:
+        check_bundles(report, args, validators, records)
+
+
+# ------------------------------------------------------------------ bundles
+
+# The record field table of dyd.account/v1 (lib/record.c), in its order:
+# report.json's account has exactly these members, in this order.
+_TEXT, _TIME, _BOOL, _NUMBER, _TEXTS = "text", "time", "bool", "number", "texts"
+_PROFILE = [("display_name", _TEXT), ("about", _TEXT), ("photo", _TEXT)]
+_DEVICE = [("model", _TEXT), ("os", _TEXT), ("app_version", _TEXT), ("carrier", _TEXT), ("last_ip", _TEXT),
+           ("last_seen", _TIME)]
+_SETTINGS = [("last_seen", _TEXT), ("profile_photo", _TEXT), ("about", _TEXT), ("groups", _TEXT),
+             ("status", _TEXT), ("read_receipts", _BOOL), ("disappearing_messages", _TEXT)]
+_GROUP = [("id", _TEXT), ("name", _TEXT), ("role", _TEXT), ("joined_at", _TIME)]
+_BUSINESS_CHAT = [("business_id", _TEXT), ("name", _TEXT), ("hosting", _TEXT), ("first_contact_at", _TIME),
+                  ("last_contact_at", _TIME), ("message_count", _NUMBER)]
+_TRANSACTION = [("id", _TEXT), ("at", _TIME), ("amount", _NUMBER), ("currency", _TEXT), ("merchant", _TEXT)]
+# An event has the members of its type only (a 'channel' on terms_accepted or
+# 'terms' on an opt-out / opt-in is ignored by dyd, with a warning).
+_EVENT = {"terms_accepted": [("type", _TEXT), ("at", _TIME), ("terms", _TEXT)],
+          "optout": [("type", _TEXT), ("at", _TIME), ("channel", _TEXT)],
+          "optin": [("type", _TEXT), ("at", _TIME), ("channel", _TEXT)]}
+_RECORD = [("format", _TEXT), ("account_id", _TEXT), ("phone", _TEXT), ("registered_at", _TIME),
+           ("region", _TEXT), ("language", _TEXT), ("events", ("events",)), ("profile", ("object", _PROFILE)),
+           ("devices", ("list", _DEVICE)), ("settings", ("object", _SETTINGS)), ("contacts", _TEXTS),
+           ("blocked", _TEXTS), ("groups", ("list", _GROUP)), ("business_chats", ("list", _BUSINESS_CHAT)),
+           ("transactions", ("list", _TRANSACTION))]
+_TS_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
+                    r"(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))\Z")
+
+
+def utc_timestamp(text):
+    """An RFC 3339 timestamp in dyd's UTC form (fraction only if non-zero)."""
+    m = _TS_RE.match(text)
+    if not m:
+        raise ValueError("%r is not an RFC 3339 timestamp" % (text,))
+    t = datetime(*(int(g) for g in m.groups()[:6]))
+    if m.group(8):
+        offset = timedelta(hours=int(m.group(9)), minutes=int(m.group(10)))
+        t = t - offset if m.group(8) == "+" else t + offset
+    frac = (m.group(7) or "").rstrip("0")
+    return "%04d-%02d-%02dT%02d:%02d:%02d%sZ" % (t.year, t.month, t.day, t.hour, t.minute, t.second,
+                                                "." + frac if frac else "")
+
+
+def _scalar(value, kind):
+    if kind == _TIME:
+        return utc_timestamp(str(value))
+    if isinstance(value, Plain) and kind in (_BOOL, _NUMBER):
+        resolved = resolve_plain(value)
+        return value if resolved is _NOVALUE else resolved
+    return str(value) if isinstance(value, Plain) else value
+
+
+def normalise_record(node, table, path, omitted):
+    """The record as report.json's account should hold it; the pointers of
+    the members left out are appended to `omitted`."""
+    out = {}
+    for key, kind in table:
+        if key not in node:
+            continue
+        value, where = node[key], path + pointer([key])
+        if kind == _TEXTS:
+            out[key] = [_scalar(v, _TEXT) for v in value]
+        elif isinstance(kind, tuple) and kind[0] == "object":
+            out[key] = normalise_record(value, kind[1], where, omitted)
+        elif isinstance(kind, tuple):
+            out[key] = [normalise_record(item, _EVENT.get(str(item.get("type")), []) if kind[0] == "events"
+                                         else kind[1], "%s/%d" % (where, i), omitted)
+                        for i, item in enumerate(value)]
+        else:
+            out[key] = _scalar(value, kind)
+    known = {key for key, _ in table}
+    omitted.extend(path + pointer([key]) for key in node if key not in known)
+    return out
+
+
+def first_difference(want, got, path=""):
+    """Where `got` differs from `want` as JSON, member order included
+    (None if it does not)."""
+    where = path or "(root)"
+    if isinstance(want, dict) and isinstance(got, dict):
+        if list(want) != list(got):
+            return "%s: members %s, expected %s" % (where, _short(list(got), 200), _short(list(want), 200))
+        for key in want:
+            diff = first_difference(want[key], got[key], path + pointer([key]))
+            if diff:
+                return diff
+        return None
+    if isinstance(want, list) and isinstance(got, list):
+        if len(want) != len(got):
+            return "%s: %d items, expected %d" % (where, len(got), len(want))
+        for i, (w, g) in enumerate(zip(want, got)):
+            diff = first_difference(w, g, "%s/%d" % (path, i))
+            if diff:
+                return diff
+        return None
+    same_kind = (isinstance(want, bool) == isinstance(got, bool)
+                 and isinstance(want, (int, float)) == isinstance(got, (int, float)))
+    if not same_kind or want != got:
+        return "%s: %s, expected %s" % (where, _short(got, 100), _short(want, 100))
+    return None
+
+
+def _load_entry(data, what):
+    try:
+        return load_json_text(data.decode("utf-8")), None
+    except (LoadError, UnicodeDecodeError) as exc:
+        return None, "%s is not strict UTF-8 JSON: %s" % (what, exc)
+
+
+def check_bundles(report, args, validators, records):
+    """Section 7: 'dyd export' of every record, checked entry by entry."""
+    manifest_v, report_v = validators.get("manifest"), validators.get("report")
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    tmp = tempfile.mkdtemp(prefix="dyd-check-schemas-")
+    try:
+        for path in records:
+            check_bundle(report, args.dyd, env, tmp, rel(path, args.testdata), path, manifest_v, report_v)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_bundle(report, dyd, env, tmp, name, record, manifest_v, report_v):
+    out = os.path.join(tmp, os.path.splitext(os.path.basename(record))[0] + ".zip")
+    argv = ["export", "--as-of", EXPORT_AS_OF, "--force", "-o", out, record]
+    label = "dyd export --as-of %s (%s) exits 0 and writes the ZIP" % (EXPORT_AS_OF, name)
+    rc, _, err, why = run_dyd(dyd, argv, env)
+    if why or rc != 0 or not os.path.isfile(out):
+        report.check(False, label, [why] if why else ["exit status %s" % rc] + tail(err))
+        return
+    report.check(True, label)
+    prefix = "bundle %s: " % name
+
+    # the ZIP
+    entries, problems = {}, []
+    want_names = ["manifest.json", "report.html", "report.json"]
+    try:
+        with zipfile.ZipFile(out) as zf:
+            bad = zf.testzip()
+            if bad is not None:
+                problems.append("testzip(): bad CRC or header in %r" % bad)
+            names = zf.namelist()
+            if names != want_names:
+                problems.append("entries %s, expected %s" % (names, want_names))
+            for n in want_names:
+                if n in names:
+                    entries[n] = zf.read(n)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        problems.append("cannot read the ZIP: %s" % exc)
+    report.check(not problems, prefix + "an intact ZIP of manifest.json, report.html, report.json (in that order)",
+                 problems)
+
+    # manifest.json and report.json against their schemas
+    docs = {}
+    for entry, key, validator, order in (
+            ("manifest.json", "manifest", manifest_v,
+             ["format", "generator", "account_id", "as_of", "policy", "encrypted", "files", "omitted", "truncated"]),
+            ("report.json", "report", report_v,
+             ["format", "generator", "as_of", "language", "time_zone", "policy", "account", "decision"])):
+        if entry not in entries:
+            continue
+        lbl = prefix + "%s validates against %s.schema.json" % (entry, key)
+        doc, why = _load_entry(entries[entry], entry)
+        if why:
+            report.check(False, lbl, [why])
+            continue
+        docs[entry] = doc
+        if validator is None:
+            continue
+        errs = schema_errors(validator, doc)
+        if not errs and list(doc) != order:
+            errs = ["members in the order %s, expected %s" % (list(doc), order)]
+        report.check(not errs, lbl, errs)
+    manifest, rep = docs.get("manifest.json"), docs.get("report.json")
+
+    # sizes and digests
+    if isinstance(manifest, dict) and isinstance(manifest.get("files"), list):
+        problems = []
+        listed = [f.get("name") for f in manifest["files"] if isinstance(f, dict)]
+        if listed != ["report.html", "report.json"]:
+            problems.append("files lists %s, expected ['report.html', 'report.json']" % listed)
+        for f in manifest["files"]:
+            if not isinstance(f, dict) or f.get("name") not in entries:
+                continue
+            data = entries[f["name"]]
+            if f.get("size") != len(data):
+                problems.append("%s: size %r, the entry has %d bytes" % (f["name"], f.get("size"), len(data)))
+            digest = hashlib.sha256(data).hexdigest()
+            if f.get("sha256") != digest:
+                problems.append("%s: sha256 %r, the entry's is %s" % (f["name"], f.get("sha256"), digest))
+        report.check(not problems, prefix + "manifest sizes and SHA-256 match the entries", problems)
+
+    if not isinstance(rep, dict):
+        return
+
+    # the decision is what 'dyd status --json' prints
+    argv = ["status", "--json", "--as-of", EXPORT_AS_OF, record]
+    lbl = prefix + "report.json decision equals 'dyd %s' output" % " ".join(argv[:4])
+    rc, stdout, err, why = run_dyd(dyd, argv, env)
+    if why or rc != 0:
+        report.check(False, lbl, [why] if why else ["dyd status: exit status %s" % rc] + tail(err))
+    else:
+        status, why = _load_entry(stdout, "dyd status output")
+        diff = why or first_difference(status, rep.get("decision"), "/decision")
+        report.check(not diff, lbl, [diff] if diff else [])
+
+    # the account is the record normalised; what is left out is listed
+    problems = []
+    try:
+        omitted = []
+        want = normalise_record(load_file(record), _RECORD, "", omitted)
+    except (LoadError, ValueError, AttributeError, TypeError) as exc:
+        problems.append("cannot normalise the record here: %s" % exc)
+    else:
+        diff = first_difference(want, rep.get("account"), "/account")
+        if diff:
+            problems.append(diff)
+        if isinstance(manifest, dict) and isinstance(manifest.get("omitted"), list):
+            got = sorted(o.get("pointer") for o in manifest["omitted"] if isinstance(o, dict))
+            if got != sorted(omitted):
+                problems.append("manifest omitted %s, expected %s" % (_short(got, 150), _short(sorted(omitted), 150)))
+    report.check(not problems, prefix + "report.json account is the record normalised; "
+                 "manifest omitted lists what it leaves out", problems)
+
+    # the three documents agree
+    problems = []
+    dec = rep.get("decision") if isinstance(rep.get("decision"), dict) else {}
+    rpol = rep.get("policy") if isinstance(rep.get("policy"), dict) else {}
+    man = manifest if isinstance(manifest, dict) else {}
+    for what, value in (("report as_of", rep.get("as_of")), ("decision as_of", dec.get("as_of")),
+                        ("manifest as_of", man.get("as_of"))):
+        if value != EXPORT_AS_OF:
+            problems.append("%s is %r, expected %r" % (what, value, EXPORT_AS_OF))
+    account_id = rep.get("account", {}).get("account_id") if isinstance(rep.get("account"), dict) else None
+    for what, value in (("decision account_id", dec.get("account_id")),
+                        ("manifest account_id", man.get("account_id"))):
+        if value != account_id:
+            problems.append("%s is %r, report account's is %r" % (what, value, account_id))
+    want_pol = {"id": rpol.get("id"), "sha256": rpol.get("sha256")}
+    for what, value in (("decision policy", dec.get("policy")), ("manifest policy", man.get("policy"))):
+        if value != want_pol:
+            problems.append("%s is %s, report policy's id/sha256 are %s" % (what, _short(value, 120), want_pol))
+    if rep.get("generator") != man.get("generator"):
+        problems.append("manifest generator %r, report generator %r" % (man.get("generator"), rep.get("generator")))
+    if man.get("encrypted") is not False:
+        problems.append("manifest encrypted is %r without --encrypt" % (man.get("encrypted"),))
+    if man.get("truncated") != []:
+        problems.append("manifest truncated is %s, expected [] (dyd 0.1 truncates nothing)"
+                        % _short(man.get("truncated"), 120))
+    tag = rep.get("account", {}).get("language") if isinstance(rep.get("account"), dict) else None
+    lang = next((l for l in ("en", "id") if isinstance(tag, str) and (tag == l or tag.startswith(l + "-"))), "en")
+    if rep.get("language") != lang:
+        problems.append("language is %r, expected %r (from the record's %r, no --lang)" % (rep.get("language"), lang, tag))
+    if rep.get("time_zone") != "UTC":
+        problems.append("time_zone is %r, expected 'UTC' (no --tz)" % (rep.get("time_zone"),))
+    report.check(not problems, prefix + "manifest, report and decision agree (account_id, as_of, policy, "
+                 "generator; language, time zone, encrypted and truncated as expected)", problems)
 
 
 def check_status(report, dyd, decision, name, record, as_of, policy):
