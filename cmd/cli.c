@@ -57,6 +57,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_option_error(const char *cmd, int c, const char *arg)
+{
+	if (c == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", arg);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;

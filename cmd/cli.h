@@ -28,6 +28,10 @@ void cli_print_diags(const dyd_diags *diags);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The usage error for what getopt_long returned as c (':' for a missing
+ * value, '?' for an unknown option); arg is the offending word. */
+int cli_option_error(const char *cmd, int c, const char *arg);
+
 /* Prints "dyd: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -81,7 +81,7 @@ int cmd_export(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -132,11 +132,7 @@ int cmd_export(int argc, char **argv)
 			fputs(export_usage, stdout);
 			return EXIT_ALL_OK;
 		default:
-			return cli_usage_error("export",
-					       optopt
-						   ? "option '%s' needs a value"
-						   : "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("export", c, argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

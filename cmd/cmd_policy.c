@@ -113,7 +113,7 @@ int cmd_policy(int argc, char **argv)
 	opterr = 0;
 	optind = 0;
 	/* Options may come before or after the action word. */
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_POLICY:
 			policy_path = optarg;
@@ -125,8 +125,7 @@ int cmd_policy(int argc, char **argv)
 			fputs(policy_usage, stdout);
 			return EXIT_ALL_OK;
 		default:
-			return cli_usage_error("policy", "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("policy", c, argv[optind - 1]);
 		}
 	}
 	if (optind == argc)

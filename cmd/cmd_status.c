@@ -62,7 +62,7 @@ int cmd_status(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_POLICY:
 			policy_path = optarg;
@@ -95,8 +95,7 @@ int cmd_status(int argc, char **argv)
 			fputs(status_usage, stdout);
 			return EXIT_ALL_OK;
 		default:
-			return cli_usage_error("status", "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("status", c, argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

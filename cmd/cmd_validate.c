@@ -57,7 +57,7 @@ int cmd_validate(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_POLICY:
 			policy_path = optarg;
@@ -78,9 +78,8 @@ int cmd_validate(int argc, char **argv)
 			fputs(validate_usage, stdout);
 			return EXIT_ALL_OK;
 		default:
-			return cli_usage_error("validate",
-					       "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("validate", c,
+						argv[optind - 1]);
 		}
 	}
 	if (optind == argc)

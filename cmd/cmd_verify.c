@@ -37,7 +37,7 @@ int cmd_verify(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_PASSWORD_FILE:
 			password_file = optarg;
@@ -49,11 +49,7 @@ int cmd_verify(int argc, char **argv)
 			fputs(verify_usage, stdout);
 			return EXIT_ALL_OK;
 		default:
-			return cli_usage_error("verify",
-					       optopt
-						   ? "option '%s' needs a value"
-						   : "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_option_error("verify", c, argv[optind - 1]);
 		}
 	}
 	if (optind == argc)

@@ -3,6 +3,7 @@
 #ifndef DYD_COMMANDS_H
 #define DYD_COMMANDS_H
 
+int cmd_batch(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -15,6 +15,7 @@ struct command {
 
 /* Sorted by name. */
 static const struct command commands[] = {
+    {"batch", cmd_batch, "write bundles for many accounts, resumably"},
     {"export", cmd_export, "write a report bundle for one account"},
     {"policy", cmd_policy, "show the effective policy, or lint policy files"},
     {"status", cmd_status, "answer \"am I opted out, what is shared?\""},

@@ -281,6 +281,66 @@ typedef struct dyd_write_options {
 int dyd_output_write(const char *path, const void *data, size_t len,
 		     const dyd_write_options *options, dyd_diags *diags);
 
+/* Batch exports: many records in, one bundle each, a results file. */
+
+typedef struct dyd_batch_progress {
+	uint64_t records; /* records finished (ok, failed or skipped) */
+	uint64_t ok, failed, skipped;
+	uint64_t input_done, input_total; /* bytes (or files); total 0 if
+					     unknown */
+	double seconds;			  /* since the start */
+} dyd_batch_progress;
+
+typedef struct dyd_batch_record {
+	const char *status;	/* "ok", "error" or "skipped" */
+	const char *where;	/* "file:line", or a file for directories */
+	const char *account_id; /* or NULL when not known */
+	const char *error;	/* for "error" */
+} dyd_batch_record;
+
+typedef struct dyd_batch_options {
+	const char *outdir;
+	unsigned jobs; /* worker threads; 0: the number of processors */
+	bool resume;   /* keep what an earlier run of the same input did */
+	unsigned shard_index, shard_count; /* K/N; count 0: no sharding */
+	/* NULL: OUTDIR/results.jsonl, or OUTDIR/results-K-of-N.jsonl with
+	 * a shard. */
+	const char *results;
+	dyd_time as_of;
+	const dyd_policy *policy;
+	dyd_record_options record;
+	dyd_bundle_options bundle;
+	/* Called on the calling thread, at most a few times a second. */
+	void (*progress)(const dyd_batch_progress *p, void *arg);
+	/* Called on the calling thread for every record, in input order. */
+	void (*on_record)(const dyd_batch_record *r, void *arg);
+	/* Polled between records: true stops the batch cleanly. */
+	bool (*cancelled)(void *arg);
+	void *arg;
+} dyd_batch_options;
+
+#define DYD_BATCH_OPTIONS_INIT                                                 \
+	{                                                                      \
+		NULL, 0, false, 0, 0, NULL, 0, NULL, DYD_RECORD_OPTIONS_INIT,  \
+		    DYD_BUNDLE_OPTIONS_INIT, NULL, NULL, NULL, NULL            \
+	}
+
+/* Which of count shards an account id belongs to: FNV-1a (64-bit) of
+ * the id, modulo count. Stable across machines and versions. */
+unsigned dyd_shard_of(const char *account_id, unsigned count);
+
+/*
+ * Exports every record of the inputs (JSON Lines, plain or gzip; YAML
+ * streams; directories of record files; "-" for standard input) into
+ * OUTDIR/<account_id>.zip, with one results line per record in input
+ * order. The bundles and the results do not depend on jobs. A bad record
+ * is a results line and the batch goes on; DYD_EIO when the output itself
+ * fails. *summary receives the final counts.
+ */
+int dyd_batch_run(const char *const *inputs, size_t input_count,
+		  const dyd_batch_options *options, dyd_batch_progress *summary,
+		  dyd_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,1126 @@
+/* Batch exports. A reader thread splits the inputs into records, worker
+ * threads turn records into bundles in temporary files, and the calling
+ * thread commits them in input order, a group at a time:
+ *
+ *   1. flush the group's temporary files to disk (one syncfs);
+ *   2. write the journal: which records are about to get which bundle;
+ *   3. rename each temporary file to OUTDIR/<account_id>.zip, never
+ *      replacing one (an existing name is a duplicate account id);
+ *   4. flush the directory, append the group's results lines, flush them.
+ *
+ * So a results line says ok only once its bundle is durable, and after a
+ * kill at any point the results file is a prefix of the clean run's, with
+ * at most the journal's group renamed beyond it. --resume replays that
+ * prefix (checking each bundle), settles the journal's group, and carries
+ * on: the bundles and results end as those of an uninterrupted run.
+ * Committing in input order also makes the outcome independent of the
+ * number of workers and of the order in which they finish. */
+#define _GNU_SOURCE /* syncfs(), renameat2() */
+#include "diag.h"
+#include "digest.h"
+#include "doc.h"
+#include "stream.h"
+#include "strbuf.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GROUP_MAX 64
+#define BUNDLE_MAX_BYTES (512u * 1024u * 1024u)
+
+enum outcome {
+	OUT_ERROR,    /* the record is bad */
+	OUT_NOT_MINE, /* another shard's */
+	OUT_BUNDLE,   /* a new bundle in a temporary file */
+	OUT_EXISTS,   /* OUTDIR already has a bundle that verifies */
+};
+
+struct item {
+	stream_item in;
+	bool done;
+	enum outcome outcome;
+	char *account_id;
+	char *tmp;    /* OUT_BUNDLE */
+	bool replace; /* the existing bundle failed verification */
+	char sha256[SHA256_HEX_SIZE];
+	uint64_t bytes;
+	char *error;
+};
+
+/* A results line of an earlier run, for --resume. */
+struct old_line {
+	char *status, *account_id, *source, *sha256, *error;
+};
+
+struct journal_entry {
+	uint64_t seq;
+	char *account_id;
+	char sha256[SHA256_HEX_SIZE];
+};
+
+struct batch {
+	const dyd_batch_options *opt;
+	const char *const *inputs;
+	size_t input_count;
+	dyd_diags *diags;
+	char *outdir;
+	int outdir_fd;
+	char prefix[64]; /* ".dyd" or ".dyd-K-of-N": temporary files */
+	char *results_path, *journal_path;
+	FILE *results;
+	/* --resume: the earlier run's lines, read in step with the input. */
+	FILE *old;
+	uint64_t old_remaining;
+	struct journal_entry *journal;
+	size_t journal_count;
+
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct item *ring;
+	uint64_t cap, filled, claimed, committed;
+	bool input_done, stop;
+	int fatal;	       /* first output failure */
+	dyd_diags fatal_diags; /* its diagnostics, from any thread */
+
+	dyd_batch_progress progress;
+	struct timespec start;
+	double last_progress;
+};
+
+unsigned dyd_shard_of(const char *account_id, unsigned count)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *account_id; account_id++) {
+		h ^= (unsigned char)*account_id;
+		h *= UINT64_C(1099511628211);
+	}
+	return count ? (unsigned)(h % count) : 0;
+}
+
+static double elapsed(const struct batch *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - b->start.tv_sec) +
+	       (double)(now.tv_nsec - b->start.tv_nsec) / 1e9;
+}
+
+static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&b->mu);
+	if (!b->fatal) {
+		b->fatal = rc;
+		diag_add(&b->fatal_diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "%s", msg);
+	}
+	b->stop = true;
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->mu);
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+static void *reader_main(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (i = 0; i < b->input_count; i++) {
+		dyd_diags diags = DYD_DIAGS_INIT;
+		record_stream *s = NULL;
+		stream_item in;
+		int r = record_stream_open(&s, b->inputs[i], &diags);
+
+		if (r) {
+			/* An unreadable input is one failed "record". */
+			memset(&in, 0, sizeof(in));
+			in.where = strdup(strcmp(b->inputs[i], "-") == 0
+					      ? "<stdin>"
+					      : b->inputs[i]);
+			in.error = diags.count ? strdup(diags.items[0].message)
+					       : strdup("cannot read");
+			r = 1;
+		} else {
+			r = record_stream_next(s, &in, &diags);
+		}
+		while (r > 0) {
+			struct item *it;
+			pthread_mutex_lock(&b->mu);
+			while (!b->stop && b->filled - b->committed >= b->cap)
+				pthread_cond_wait(&b->changed, &b->mu);
+			if (b->stop) {
+				pthread_mutex_unlock(&b->mu);
+				stream_item_release(&in);
+				break;
+			}
+			it = &b->ring[b->filled % b->cap];
+			memset(it, 0, sizeof(*it));
+			it->in = in;
+			b->filled++;
+			pthread_cond_broadcast(&b->changed);
+			pthread_mutex_unlock(&b->mu);
+			if (!s)
+				break;
+			pthread_mutex_lock(&b->mu);
+			record_stream_progress(s, &b->progress.input_done,
+					       &b->progress.input_total);
+			pthread_mutex_unlock(&b->mu);
+			r = record_stream_next(s, &in, &diags);
+		}
+		if (r < 0)
+			set_fatal(b, r == DYD_ENOMEM ? DYD_ENOMEM : DYD_EIO,
+				  "reading %s failed", b->inputs[i]);
+		record_stream_close(s);
+		dyd_diags_release(&diags);
+		pthread_mutex_lock(&b->mu);
+		bool stop = b->stop;
+		pthread_mutex_unlock(&b->mu);
+		if (stop)
+			break;
+	}
+	pthread_mutex_lock(&b->mu);
+	b->input_done = true;
+	pthread_cond_broadcast(&b->changed);
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* --- working ------------------------------------------------------------ */
+
+/* The problems of a record as one line: "file:line:col: error: ...; ...".
+ * Lines inside a record are counted from its file's start. */
+static char *describe(const stream_item *in, const dyd_diags *diags)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < diags->count; i++) {
+		const dyd_diag *d = &diags->items[i];
+		const char *file = in->file ? in->file : in->where;
+		if (d->severity != DYD_ERROR)
+			continue;
+		if (n++)
+			strbuf_puts(&sb, "; ");
+		if (d->line) {
+			strbuf_printf(&sb, "%s:%u", file,
+				      d->line + in->line_offset);
+			if (d->column)
+				strbuf_printf(&sb, ":%u", d->column);
+		} else {
+			strbuf_puts(&sb, in->where);
+		}
+		strbuf_puts(&sb, ": ");
+		if (d->pointer)
+			strbuf_printf(&sb,
+				      "%s: ", d->pointer[0] ? d->pointer : "/");
+		strbuf_puts(&sb, d->message);
+	}
+	if (diags->count < diags->errors)
+		strbuf_printf(&sb, "; and %zu more", diags->errors - n);
+	if (!n)
+		strbuf_printf(&sb, "%s: invalid record", in->where);
+	return strbuf_detach(&sb);
+}
+
+/* The account id of a record that failed validation, when its
+ * account_id field itself is sound: for the results and for sharding. */
+static char *peek_account_id(const stream_item *in)
+{
+	const doc_limits limits = DOC_LIMITS_RECORD;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	const doc_node *n;
+	char *id = NULL;
+	doc *d = NULL;
+	size_t i;
+
+	if (!in->data)
+		return NULL;
+	if (in->format == DYD_FORMAT_JSON
+		? doc_parse_json(&d, in->data, in->len, "", &limits, &diags)
+		: doc_parse_yaml(&d, in->data, in->len, "", &limits, &diags))
+		goto out;
+	n = doc_get(d->root, "account_id");
+	if (!doc_is_text(n) || n->len < 1 || n->len > 128 ||
+	    (n->len <= 2 && strspn(n->text, ".") == n->len))
+		goto out;
+	for (i = 0; i < n->len; i++)
+		if (!strchr(
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			"0123456789._-",
+			n->text[i]) ||
+		    !n->text[i])
+			goto out;
+	id = strdup(n->text);
+out:
+	doc_free(d);
+	dyd_diags_release(&diags);
+	return id;
+}
+
+static char *bundle_path(const struct batch *b, const char *id)
+{
+	strbuf sb = STRBUF_INIT;
+
+	strbuf_printf(&sb, "%s/%s.zip", b->outdir, id);
+	return strbuf_detach(&sb);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Whether OUTDIR has a sound bundle for the id; fills sha256 and bytes. */
+static bool existing_bundle(struct batch *b, const char *id, struct item *it)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	char *path = bundle_path(b, id), *data = NULL;
+	size_t len = 0;
+	bool ok = false;
+	struct stat st;
+
+	if (!path)
+		return false;
+	if (stat(path, &st) != 0) {
+		free(path);
+		return false;
+	}
+	it->replace = true; /* there, but maybe not sound */
+	if (dyd_file_read(path, BUNDLE_MAX_BYTES, &data, &len, &diags) == 0 &&
+	    dyd_bundle_verify(data, len, b->opt->bundle.password, &diags) ==
+		0 &&
+	    sha256_hex(data, len, it->sha256) == 0) {
+		it->bytes = len;
+		ok = true;
+	}
+	free(data);
+	free(path);
+	dyd_diags_release(&diags);
+	return ok;
+}
+
+static void work(struct batch *b, struct item *it)
+{
+	const dyd_batch_options *o = b->opt;
+	dyd_record_options ropt = o->record;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_record *record = NULL;
+	dyd_decision *decision = NULL;
+	void *zip = NULL;
+	size_t ziplen = 0;
+	strbuf tmp = STRBUF_INIT;
+	const char *name;
+	int rc, fd;
+
+	it->outcome = OUT_ERROR;
+	if (it->in.error) {
+		strbuf msg = STRBUF_INIT;
+		strbuf_printf(&msg, "%s: %s", it->in.where, it->in.error);
+		it->error = strbuf_detach(&msg);
+		goto shard;
+	}
+	/* Diagnostics name the file; lines are shifted to the file's. */
+	name = it->in.file;
+	ropt.format = it->in.format;
+	rc = dyd_record_load(&record, it->in.data, it->in.len, name, o->policy,
+			     &ropt, &diags);
+	if (rc == 0)
+		rc = dyd_evaluate(&decision, record, o->policy, o->as_of,
+				  &diags);
+	if (rc == DYD_ENOMEM)
+		goto nomem;
+	if (rc) {
+		it->error = describe(&it->in, &diags);
+		it->account_id = record ? strdup(dyd_record_account_id(record))
+					: peek_account_id(&it->in);
+		goto shard;
+	}
+	it->account_id = strdup(dyd_record_account_id(record));
+	if (!it->account_id)
+		goto nomem;
+	if (o->shard_count > 1 &&
+	    dyd_shard_of(it->account_id, o->shard_count) != o->shard_index) {
+		it->outcome = OUT_NOT_MINE;
+		goto out;
+	}
+	if (existing_bundle(b, it->account_id, it)) {
+		it->outcome = OUT_EXISTS;
+		goto out;
+	}
+	rc = dyd_bundle_build(&zip, &ziplen, decision, &o->bundle, &diags);
+	if (rc == DYD_ENOMEM)
+		goto nomem;
+	if (rc) {
+		it->error = describe(&it->in, &diags);
+		goto out;
+	}
+	strbuf_printf(&tmp, "%s/%s-tmp-XXXXXX", b->outdir, b->prefix);
+	if (tmp.failed)
+		goto nomem;
+	fd = mkstemp(tmp.data);
+	if (fd < 0 || write_all(fd, zip, ziplen) != 0 || close(fd) != 0) {
+		set_fatal(b, DYD_EIO, "cannot write a bundle in '%s': %s",
+			  b->outdir, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp.data);
+		goto out;
+	}
+	it->tmp = strbuf_detach(&tmp);
+	it->bytes = ziplen;
+	if (!it->tmp || sha256_hex(zip, ziplen, it->sha256))
+		goto nomem;
+	it->outcome = OUT_BUNDLE;
+	goto out;
+shard:
+	/* A bad record belongs to the shard of its id, or of its place. */
+	if (o->shard_count > 1 &&
+	    dyd_shard_of(it->account_id ? it->account_id : it->in.where,
+			 o->shard_count) != o->shard_index)
+		it->outcome = OUT_NOT_MINE;
+	if (!it->error && it->outcome == OUT_ERROR)
+		goto nomem;
+	goto out;
+nomem:
+	set_fatal(b, DYD_ENOMEM, "out of memory");
+out:
+	strbuf_release(&tmp);
+	free(zip);
+	dyd_decision_free(decision);
+	dyd_record_free(record);
+	dyd_diags_release(&diags);
+	free(it->in.data);
+	it->in.data = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct batch *b = arg;
+	struct item *it;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->stop && b->claimed == b->filled && !b->input_done)
+			pthread_cond_wait(&b->changed, &b->mu);
+		if (b->stop || b->claimed == b->filled)
+			break;
+		it = &b->ring[b->claimed++ % b->cap];
+		pthread_mutex_unlock(&b->mu);
+		work(b, it);
+		pthread_mutex_lock(&b->mu);
+		it->done = true;
+		pthread_cond_broadcast(&b->changed);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* --- committing --------------------------------------------------------- */
+
+static void old_line_release(struct old_line *l)
+{
+	free(l->status);
+	free(l->account_id);
+	free(l->source);
+	free(l->sha256);
+	free(l->error);
+	memset(l, 0, sizeof(*l));
+}
+
+static char *json_string(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+static int read_old_line(struct batch *b, struct old_line *l)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, b->old);
+	cJSON *o;
+
+	memset(l, 0, sizeof(*l));
+	if (n <= 0) {
+		free(line);
+		return -1;
+	}
+	o = cJSON_ParseWithLength(line, (size_t)n);
+	free(line);
+	if (!o)
+		return -1;
+	l->status = json_string(o, "status");
+	l->account_id = json_string(o, "account_id");
+	l->source = json_string(o, "source");
+	l->sha256 = json_string(o, "sha256");
+	l->error = json_string(o, "error");
+	cJSON_Delete(o);
+	return l->status && l->source ? 0 : -1;
+}
+
+static char *results_line(const struct item *it, const char *status)
+{
+	cJSON *o = cJSON_CreateObject();
+	strbuf sb = STRBUF_INIT;
+	char *text = NULL, *out;
+	bool ok;
+
+	if (!o)
+		return NULL;
+	ok = cJSON_AddStringToObject(o, "status", status) &&
+	     (it->account_id
+		  ? cJSON_AddStringToObject(o, "account_id", it->account_id)
+		  : cJSON_AddNullToObject(o, "account_id")) &&
+	     cJSON_AddStringToObject(o, "source", it->in.where);
+	if (ok && strcmp(status, "ok") == 0) {
+		strbuf_printf(&sb, "%s.zip", it->account_id);
+		ok = !sb.failed &&
+		     cJSON_AddStringToObject(o, "bundle", sb.data) &&
+		     cJSON_AddNumberToObject(o, "bytes", (double)it->bytes) &&
+		     cJSON_AddStringToObject(o, "sha256", it->sha256);
+	} else if (ok) {
+		ok = cJSON_AddStringToObject(o, "error", it->error);
+	}
+	if (ok)
+		text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	strbuf_release(&sb);
+	if (!text)
+		return NULL;
+	out = malloc(strlen(text) + 2);
+	if (out)
+		sprintf(out, "%s\n", text);
+	cJSON_free(text);
+	return out;
+}
+
+static const struct journal_entry *journal_find(const struct batch *b,
+						uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < b->journal_count; i++)
+		if (b->journal[i].seq == seq)
+			return &b->journal[i];
+	return NULL;
+}
+
+static bool bundle_exists(const struct batch *b, const char *id)
+{
+	char *path = bundle_path(b, id);
+	bool there = path && access(path, F_OK) == 0;
+
+	free(path);
+	return there;
+}
+
+static int write_journal(struct batch *b, struct item **group,
+			 const uint64_t *seqs, size_t n)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t i;
+	int fd, rc = 0;
+
+	for (i = 0; i < n; i++)
+		strbuf_printf(&sb,
+			      "{\"seq\":%llu,\"account_id\":\"%s\","
+			      "\"sha256\":\"%s\"}\n",
+			      (unsigned long long)seqs[i], group[i]->account_id,
+			      group[i]->sha256);
+	if (sb.failed)
+		return DYD_ENOMEM;
+	fd = open(b->journal_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0600);
+	if (fd < 0 || write_all(fd, sb.data ? sb.data : "", sb.len) != 0 ||
+	    fsync(fd) != 0)
+		rc = DYD_EIO;
+	if (fd >= 0 && close(fd) != 0)
+		rc = DYD_EIO;
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int put_in_place(const char *tmp, const char *path, bool replace)
+{
+	if (replace)
+		return rename(tmp, path);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (link(tmp, path) != 0)
+		return -1;
+	return unlink(tmp);
+}
+
+static void count(struct batch *b, const char *status)
+{
+	b->progress.records++;
+	if (strcmp(status, "ok") == 0)
+		b->progress.ok++;
+	else if (strcmp(status, "skipped") == 0)
+		b->progress.skipped++;
+	else
+		b->progress.failed++;
+}
+
+static void report(struct batch *b, const struct item *it, const char *status)
+{
+	dyd_batch_record r = {status, it->in.where, it->account_id, it->error};
+
+	count(b, status);
+	if (b->opt->on_record)
+		b->opt->on_record(&r, b->opt->arg);
+}
+
+static void set_error(struct item *it, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_error(struct item *it, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	strbuf_printf(&sb, "%s: ", it->in.where);
+	va_start(ap, fmt);
+	strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	free(it->error);
+	it->error = strbuf_detach(&sb);
+	it->outcome = OUT_ERROR;
+}
+
+/* Commits items [first, first + n) of the ring. */
+static int commit_group(struct batch *b, uint64_t first, size_t n)
+{
+	struct item *group[GROUP_MAX], *moving[GROUP_MAX];
+	uint64_t seqs[GROUP_MAX];
+	const char *status[GROUP_MAX];
+	size_t i, k, m = 0;
+	bool emit[GROUP_MAX];
+	strbuf lines = STRBUF_INIT;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct item *it = &b->ring[(first + i) % b->cap];
+		struct old_line old = {0};
+		group[i] = it;
+		emit[i] = false;
+		status[i] = "error";
+		if (it->outcome == OUT_NOT_MINE)
+			continue;
+		if (b->old_remaining) {
+			/* Replaying the earlier run: its line stands. */
+			b->old_remaining--;
+			if (read_old_line(b, &old) != 0 ||
+			    strcmp(old.source, it->in.where) != 0 ||
+			    (old.account_id && it->account_id &&
+			     strcmp(old.account_id, it->account_id) != 0)) {
+				old_line_release(&old);
+				set_fatal(b, DYD_EUSAGE,
+					  "the results file does not match the "
+					  "input at %s: resume with the same "
+					  "inputs and options, or start a new "
+					  "run",
+					  it->in.where);
+				return DYD_EUSAGE;
+			}
+			if (strcmp(old.status, "ok") != 0) {
+				/* Failed then: it fails the same way now. */
+				free(group[i]->error);
+				group[i]->error = old.error;
+				old.error = NULL;
+				status[i] = "error";
+			} else if (it->outcome == OUT_EXISTS && old.sha256 &&
+				   strcmp(old.sha256, it->sha256) == 0) {
+				status[i] = "skipped";
+			} else if (it->outcome == OUT_BUNDLE && old.sha256 &&
+				   strcmp(old.sha256, it->sha256) == 0) {
+				/* Lost or damaged since: made again. */
+				status[i] = "skipped";
+				moving[m] = it;
+				seqs[m++] = first + i;
+			} else {
+				old_line_release(&old);
+				set_fatal(b, DYD_EUSAGE,
+					  "the bundle for %s differs from the "
+					  "one the results file records: "
+					  "resume with the same options",
+					  it->in.where);
+				return DYD_EUSAGE;
+			}
+			old_line_release(&old);
+			continue;
+		}
+		emit[i] = true;
+		if (it->outcome == OUT_ERROR)
+			continue;
+		if (it->outcome == OUT_EXISTS) {
+			const struct journal_entry *j =
+			    journal_find(b, first + i);
+			if (j && strcmp(j->account_id, it->account_id) == 0 &&
+			    strcmp(j->sha256, it->sha256) == 0) {
+				status[i] = "ok"; /* renamed before a crash */
+				continue;
+			}
+			set_error(it,
+				  "duplicate account id '%s': its bundle was "
+				  "already written for an earlier record",
+				  it->account_id);
+			continue;
+		}
+		/* OUT_BUNDLE: a duplicate of an earlier record in this group
+		 * or of one committed before (the worker may have looked
+		 * before that commit). A bundle there that failed
+		 * verification is replaced only when the journal says it is
+		 * this record's. */
+		for (k = 0; k < m; k++)
+			if (strcmp(moving[k]->account_id, it->account_id) == 0)
+				break;
+		if (k < m || (bundle_exists(b, it->account_id) &&
+			      !(it->replace && journal_find(b, first + i)))) {
+			unlink(it->tmp);
+			set_error(it,
+				  "duplicate account id '%s': its bundle was "
+				  "already written for an earlier record",
+				  it->account_id);
+			continue;
+		}
+		status[i] = "ok";
+		moving[m] = it;
+		seqs[m++] = first + i;
+	}
+	if (m) {
+		/* 1-2: the new bundles are on disk, and so is the journal
+		 * saying whose they are. */
+		if (syncfs(b->outdir_fd) != 0) {
+			for (k = 0; k < m; k++) {
+				int fd = open(moving[k]->tmp, O_RDONLY);
+				if (fd < 0 || fsync(fd) != 0)
+					rc = DYD_EIO;
+				if (fd >= 0)
+					close(fd);
+			}
+		}
+		if (!rc)
+			rc = write_journal(b, moving, seqs, m);
+		/* 3: into place. */
+		for (k = 0; !rc && k < m; k++) {
+			char *path = bundle_path(b, moving[k]->account_id);
+			if (!path) {
+				rc = DYD_ENOMEM;
+				break;
+			}
+			if (put_in_place(moving[k]->tmp, path,
+					 moving[k]->replace) != 0)
+				rc = DYD_EIO;
+			else {
+				free(moving[k]->tmp);
+				moving[k]->tmp = NULL;
+			}
+			free(path);
+		}
+		if (!rc && fsync(b->outdir_fd) != 0)
+			rc = DYD_EIO;
+		if (rc) {
+			set_fatal(b, rc, "cannot put bundles in place: %s",
+				  strerror(errno));
+			return rc;
+		}
+	}
+	/* 4: the results, in input order. */
+	for (i = 0; i < n; i++) {
+		char *line;
+		if (group[i]->outcome == OUT_NOT_MINE)
+			continue;
+		if (emit[i]) {
+			line = results_line(group[i], status[i]);
+			if (!line) {
+				set_fatal(b, DYD_ENOMEM, "out of memory");
+				return DYD_ENOMEM;
+			}
+			strbuf_puts(&lines, line);
+			free(line);
+		}
+		report(b, group[i], status[i]);
+	}
+	if (lines.len &&
+	    (fwrite(lines.data, 1, lines.len, b->results) != lines.len ||
+	     fflush(b->results) != 0 || fsync(fileno(b->results)) != 0)) {
+		strbuf_release(&lines);
+		set_fatal(b, DYD_EIO, "cannot write the results file '%s': %s",
+			  b->results_path, strerror(errno));
+		return DYD_EIO;
+	}
+	strbuf_release(&lines);
+	return 0;
+}
+
+static void item_release(struct item *it)
+{
+	if (it->tmp) {
+		unlink(it->tmp);
+		free(it->tmp);
+	}
+	free(it->account_id);
+	free(it->error);
+	stream_item_release(&it->in);
+	memset(it, 0, sizeof(*it));
+}
+
+static void committer(struct batch *b)
+{
+	const dyd_batch_options *o = b->opt;
+
+	for (;;) {
+		uint64_t first, n = 0;
+
+		pthread_mutex_lock(&b->mu);
+		while (!b->stop && b->committed == b->filled && !b->input_done)
+			pthread_cond_wait(&b->changed, &b->mu);
+		while (!b->stop && b->committed < b->filled &&
+		       !b->ring[b->committed % b->cap].done)
+			pthread_cond_wait(&b->changed, &b->mu);
+		if (b->stop || b->committed == b->filled) {
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
+		first = b->committed;
+		while (n < GROUP_MAX && first + n < b->filled &&
+		       b->ring[(first + n) % b->cap].done)
+			n++;
+		b->progress.seconds = elapsed(b);
+		pthread_mutex_unlock(&b->mu);
+
+		if (commit_group(b, first, (size_t)n))
+			break;
+
+		pthread_mutex_lock(&b->mu);
+		for (uint64_t i = 0; i < n; i++)
+			item_release(&b->ring[(first + i) % b->cap]);
+		b->committed += n;
+		pthread_cond_broadcast(&b->changed);
+		dyd_batch_progress p = b->progress;
+		pthread_mutex_unlock(&b->mu);
+
+		if (o->progress && p.seconds - b->last_progress >= 0.2) {
+			b->last_progress = p.seconds;
+			o->progress(&p, o->arg);
+		}
+		if (o->cancelled && o->cancelled(o->arg)) {
+			pthread_mutex_lock(&b->mu);
+			b->stop = true;
+			if (!b->fatal)
+				b->fatal = DYD_ECANCELED;
+			pthread_cond_broadcast(&b->changed);
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
+	}
+}
+
+/* --- setting up ------------------------------------------------------------
+ */
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Without a results file, OUTDIR must not hold bundles of this shard:
+ * any bundle found during the run is then a duplicate of this run's. */
+static int scan_outdir(struct batch *b, bool clean_temps)
+{
+	DIR *dir = opendir(b->outdir);
+	struct dirent *e;
+	char tmp_prefix[80];
+	int rc = 0;
+
+	if (!dir) {
+		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "cannot read the directory: %s", strerror(errno));
+		return DYD_EIO;
+	}
+	snprintf(tmp_prefix, sizeof(tmp_prefix), "%s-tmp-", b->prefix);
+	while ((e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
+		if (has_prefix(e->d_name, tmp_prefix)) {
+			if (clean_temps)
+				unlinkat(dirfd(dir), e->d_name, 0);
+			continue;
+		}
+		if (clean_temps || len < 5 || e->d_name[0] == '.' ||
+		    strcmp(e->d_name + len - 4, ".zip") != 0)
+			continue;
+		e->d_name[len - 4] = '\0';
+		if (b->opt->shard_count > 1 &&
+		    dyd_shard_of(e->d_name, b->opt->shard_count) !=
+			b->opt->shard_index)
+			continue;
+		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "already holds bundles (such as '%s.zip') but no "
+			 "results file: remove them, or use another directory",
+			 e->d_name);
+		rc = DYD_EUSAGE;
+		break;
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* --resume: cut a torn last line, count the complete ones, and read the
+ * journal of the group that was being committed. */
+static int open_resume(struct batch *b)
+{
+	FILE *j;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	off_t keep = 0, pos = 0;
+	int fd;
+
+	fd = open(b->results_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 1 : DYD_EIO;
+	b->old = fdopen(fd, "r");
+	if (!b->old) {
+		close(fd);
+		return DYD_ENOMEM;
+	}
+	while ((n = getline(&line, &cap, b->old)) > 0) {
+		pos += n;
+		if (line[n - 1] == '\n') {
+			keep = pos;
+			b->old_remaining++;
+		}
+	}
+	free(line);
+	line = NULL;
+	if (ftruncate(fd, keep) != 0 || fseeko(b->old, 0, SEEK_SET) != 0)
+		return DYD_EIO;
+	j = fopen(b->journal_path, "r");
+	while (j && (n = getline(&line, &cap, j)) > 0) {
+		cJSON *o = cJSON_ParseWithLength(line, (size_t)n);
+		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
+		char *id = json_string(o, "account_id"),
+		     *sha = json_string(o, "sha256");
+		struct journal_entry *grown = realloc(
+		    b->journal, (b->journal_count + 1) * sizeof(*b->journal));
+		if (grown && cJSON_IsNumber(seq) && id && sha &&
+		    strlen(sha) == SHA256_HEX_SIZE - 1) {
+			b->journal = grown;
+			grown[b->journal_count].seq =
+			    (uint64_t)seq->valuedouble;
+			grown[b->journal_count].account_id = id;
+			memcpy(grown[b->journal_count].sha256, sha,
+			       SHA256_HEX_SIZE);
+			b->journal_count++;
+			id = NULL;
+		} else if (grown) {
+			b->journal = grown;
+		}
+		free(id);
+		free(sha);
+		cJSON_Delete(o);
+	}
+	free(line);
+	if (j)
+		fclose(j);
+	return 0;
+}
+
+int dyd_batch_run(const char *const *inputs, size_t input_count,
+		  const dyd_batch_options *o, dyd_batch_progress *summary,
+		  dyd_diags *diags)
+{
+	struct batch b;
+	pthread_t reader, *workers = NULL;
+	unsigned jobs = o->jobs, started = 0, i;
+	strbuf sb = STRBUF_INIT;
+	bool have_results = false;
+	int rc = 0, fd;
+
+	memset(&b, 0, sizeof(b));
+	memset(summary, 0, sizeof(*summary));
+	b.opt = o;
+	b.inputs = inputs;
+	b.input_count = input_count;
+	b.diags = diags;
+	b.outdir_fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &b.start);
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	if (o->shard_count > 1 && o->shard_index >= o->shard_count) {
+		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
+			 "shard %u/%u: K goes from 0 to N-1", o->shard_index,
+			 o->shard_count);
+		return DYD_EUSAGE;
+	}
+	if (o->shard_count > 1)
+		snprintf(b.prefix, sizeof(b.prefix), ".dyd-%u-of-%u",
+			 o->shard_index, o->shard_count);
+	else
+		snprintf(b.prefix, sizeof(b.prefix), ".dyd");
+	b.outdir = strdup(o->outdir);
+	if (!b.outdir)
+		return DYD_ENOMEM;
+	if (mkdir(b.outdir, 0700) != 0 && errno != EEXIST) {
+		diag_add(diags, DYD_ERROR, b.outdir, 0, 0, NULL,
+			 "cannot create the output directory: %s",
+			 strerror(errno));
+		rc = DYD_EIO;
+		goto out;
+	}
+	b.outdir_fd = open(b.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b.outdir_fd < 0) {
+		diag_add(diags, DYD_ERROR, b.outdir, 0, 0, NULL,
+			 "cannot open the output directory: %s",
+			 strerror(errno));
+		rc = DYD_EIO;
+		goto out;
+	}
+	if (o->results)
+		strbuf_puts(&sb, o->results);
+	else if (o->shard_count > 1)
+		strbuf_printf(&sb, "%s/results-%u-of-%u.jsonl", b.outdir,
+			      o->shard_index, o->shard_count);
+	else
+		strbuf_printf(&sb, "%s/results.jsonl", b.outdir);
+	b.results_path = strbuf_detach(&sb);
+	strbuf_printf(&sb, "%s/%s-journal.jsonl", b.outdir, b.prefix);
+	b.journal_path = strbuf_detach(&sb);
+	if (!b.results_path || !b.journal_path) {
+		rc = DYD_ENOMEM;
+		goto out;
+	}
+	if (o->resume) {
+		rc = open_resume(&b);
+		if (rc < 0) {
+			diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
+				 "cannot read the results file: %s",
+				 strerror(errno));
+			goto out;
+		}
+		have_results = rc == 0;
+		rc = 0;
+	} else if (access(b.results_path, F_OK) == 0) {
+		diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
+			 "exists: add --resume to continue that run, or "
+			 "remove it to start again");
+		rc = DYD_EUSAGE;
+		goto out;
+	}
+	rc = scan_outdir(&b, have_results);
+	if (rc)
+		goto out;
+	fd = open(b.results_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		  0600);
+	b.results = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!b.results) {
+		diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
+			 "cannot open the results file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		rc = DYD_EIO;
+		goto out;
+	}
+	b.cap = 4 * (uint64_t)jobs + GROUP_MAX;
+	b.ring = calloc(b.cap, sizeof(*b.ring));
+	workers = calloc(jobs, sizeof(*workers));
+	if (!b.ring || !workers) {
+		rc = DYD_ENOMEM;
+		goto out;
+	}
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.changed, NULL);
+	if (pthread_create(&reader, NULL, reader_main, &b) != 0) {
+		rc = DYD_ENOMEM;
+		goto out_sync;
+	}
+	for (started = 0; started < jobs; started++)
+		if (pthread_create(&workers[started], NULL, worker_main, &b) !=
+		    0)
+			break;
+	if (!started) {
+		set_fatal(&b, DYD_ENOMEM, "cannot start worker threads");
+	} else {
+		committer(&b);
+	}
+	pthread_mutex_lock(&b.mu);
+	b.stop = true;
+	pthread_cond_broadcast(&b.changed);
+	pthread_mutex_unlock(&b.mu);
+	pthread_join(reader, NULL);
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	for (uint64_t k = b.committed; k < b.filled; k++)
+		item_release(&b.ring[k % b.cap]);
+	if (b.old_remaining && !b.fatal && o->resume)
+		set_fatal(&b, DYD_EUSAGE,
+			  "the results file has lines for records the input "
+			  "no longer has: resume with the same inputs");
+	rc = b.fatal;
+	if (!rc)
+		unlink(b.journal_path); /* every group is in the results */
+	b.progress.seconds = elapsed(&b);
+	*summary = b.progress;
+	if (o->progress)
+		o->progress(summary, o->arg);
+	for (i = 0; i < b.fatal_diags.count; i++) {
+		const dyd_diag *d = &b.fatal_diags.items[i];
+		diag_add(diags, d->severity, d->file, 0, 0, NULL, "%s",
+			 d->message);
+	}
+out_sync:
+	pthread_cond_destroy(&b.changed);
+	pthread_mutex_destroy(&b.mu);
+out:
+	dyd_diags_release(&b.fatal_diags);
+	if (b.results)
+		fclose(b.results);
+	if (b.old)
+		fclose(b.old);
+	for (size_t k = 0; k < b.journal_count; k++)
+		free(b.journal[k].account_id);
+	free(b.journal);
+	free(b.ring);
+	free(workers);
+	free(b.results_path);
+	free(b.journal_path);
+	if (b.outdir_fd >= 0)
+		close(b.outdir_fd);
+	free(b.outdir);
+	return rc;
+}
