@@ -6,6 +6,7 @@
 int cmd_batch(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"batch", cmd_batch, "write bundles for many accounts, resumably"},
     {"export", cmd_export, "write a report bundle for one account"},
     {"policy", cmd_policy, "show the effective policy, or lint policy files"},
+    {"schema", cmd_schema, "print the JSON Schemas of records, reports..."},
     {"status", cmd_status, "answer \"am I opted out, what is shared?\""},
     {"validate", cmd_validate,
      "check account records and report every problem"},

@@ -1,0 +1,78 @@
+# bash completion for dyd(1)
+_dyd()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	local commands="batch export policy schema status validate verify"
+	if [[ $cword -eq 1 ]]; then
+		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+		return
+	fi
+	local command=${words[1]}
+	case $prev in
+	--policy | --password-file | --results)
+		_filedir
+		return
+		;;
+	-o | --output)
+		_filedir zip
+		return
+		;;
+	-d | --outdir)
+		_filedir -d
+		return
+		;;
+	--lang)
+		COMPREPLY=($(compgen -W "en id" -- "$cur"))
+		return
+		;;
+	--tz)
+		COMPREPLY=($(compgen -W "UTC $(cd /usr/share/zoneinfo 2>/dev/null &&
+			find . -type f -name '[A-Z]*' | sed 's|^\./||')" -- "$cur"))
+		return
+		;;
+	--as-of | --level | -j | --jobs | --shard)
+		return
+		;;
+	esac
+	local options
+	case $command in
+	batch)
+		options="--outdir --jobs --resume --shard --results --policy
+			--as-of --lang --tz --level --encrypt --password-file
+			--strict --verbose --quiet --json --help"
+		;;
+	export)
+		options="--output --force --policy --as-of --lang --tz --level
+			--encrypt --password-file --strict --verbose --help"
+		;;
+	policy)
+		if [[ $cword -eq 2 ]]; then
+			COMPREPLY=($(compgen -W "show check" -- "$cur"))
+			return
+		fi
+		options="--policy --json --help"
+		;;
+	schema)
+		COMPREPLY=($(compgen -W "account decision manifest policy report
+			--help" -- "$cur"))
+		return
+		;;
+	status)
+		options="--policy --as-of --lang --explain --json --verbose
+			--strict --help"
+		;;
+	validate)
+		options="--policy --strict --json --quiet --verbose --help"
+		;;
+	verify)
+		options="--password-file --json --help"
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$options" -- "$cur"))
+	else
+		_filedir
+	fi
+} && complete -F _dyd dyd

@@ -1,0 +1,44 @@
+/* The JSON Schemas of schemas/, compiled in so `dyd schema` works without
+ * the source tree. */
+#include "dyd.h"
+
+#include <string.h>
+
+#define SCHEMA(name)                                                           \
+	extern const unsigned char dyd_schema_##name[];                        \
+	extern const size_t dyd_schema_##name##_size;
+SCHEMA(account)
+SCHEMA(decision)
+SCHEMA(manifest)
+SCHEMA(policy)
+SCHEMA(report)
+
+static const struct {
+	const char *name;
+	const unsigned char *data;
+	const size_t *size;
+} schemas[] = {
+    {"account", dyd_schema_account, &dyd_schema_account_size},
+    {"decision", dyd_schema_decision, &dyd_schema_decision_size},
+    {"manifest", dyd_schema_manifest, &dyd_schema_manifest_size},
+    {"policy", dyd_schema_policy, &dyd_schema_policy_size},
+    {"report", dyd_schema_report, &dyd_schema_report_size},
+};
+
+const char *dyd_schema_name(size_t i)
+{
+	return i < sizeof(schemas) / sizeof(schemas[0]) ? schemas[i].name
+							: NULL;
+}
+
+const char *dyd_schema(const char *name, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++)
+		if (strcmp(schemas[i].name, name) == 0) {
+			*len = *schemas[i].size;
+			return (const char *)schemas[i].data;
+		}
+	return NULL;
+}
