@@ -294,7 +294,9 @@ int cmd_batch(int argc, char **argv)
 	sigaction(SIGHUP, &old_hup, NULL);
 	clear_bar(&ui);
 	cli_print_diags(&diags);
-	if (rc == 0 || rc == DYD_ECANCELED || rc == DYD_EIO) {
+	/* A run that never started (a refusal, an unusable OUTDIR) has no
+	 * summary to give. */
+	if (rc == 0 || rc == DYD_ECANCELED || summary.records > 0) {
 		if (!ui.quiet || rc)
 			fprintf(
 			    stderr,

@@ -898,6 +898,88 @@ static int scan_outdir(struct batch *b, bool clean_temps)
 	return rc;
 }
 
+/* What makes the bundles what they are. A resumed run must match the
+ * first, or the bundles of the two would differ (the default as-of, now,
+ * certainly does). */
+static char *run_signature(const struct batch *b)
+{
+	const dyd_batch_options *o = b->opt;
+	cJSON *root = cJSON_CreateObject();
+	char as_of[DYD_TIME_BUFSIZE], *text = NULL, *out;
+	bool ok;
+
+	if (!root)
+		return NULL;
+	dyd_time_format(o->as_of, as_of);
+	ok = cJSON_AddStringToObject(root, "as_of", as_of) &&
+	     cJSON_AddStringToObject(root, "policy_sha256",
+				     dyd_policy_sha256(o->policy)) &&
+	     cJSON_AddStringToObject(root, "lang",
+				     o->bundle.lang ? o->bundle.lang
+						    : "(the record's)") &&
+	     cJSON_AddStringToObject(root, "tz",
+				     o->bundle.tz ? o->bundle.tz : "UTC") &&
+	     cJSON_AddNumberToObject(root, "level", o->bundle.level) &&
+	     cJSON_AddBoolToObject(root, "encrypt",
+				   o->bundle.password != NULL) &&
+	     cJSON_AddBoolToObject(root, "strict", o->record.strict);
+	if (ok)
+		text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!text)
+		return NULL;
+	out = malloc(strlen(text) + 2);
+	if (out)
+		sprintf(out, "%s\n", text);
+	cJSON_free(text);
+	return out;
+}
+
+/* Writes the run's signature, or on --resume checks it against the one
+ * the first run wrote. */
+static int check_signature(struct batch *b, bool resuming)
+{
+	char *want = run_signature(b), *have = NULL, *path = NULL;
+	strbuf sb = STRBUF_INIT;
+	size_t len;
+	int rc = 0, fd;
+
+	strbuf_printf(&sb, "%s/%s-run.json", b->outdir, b->prefix);
+	path = strbuf_detach(&sb);
+	if (!want || !path) {
+		rc = DYD_ENOMEM;
+		goto out;
+	}
+	if (resuming && dyd_file_read(path, 65536, &have, &len, NULL) == 0) {
+		if (strcmp(have, want) != 0) {
+			have[strcspn(have, "\n")] = '\0';
+			want[strcspn(want, "\n")] = '\0';
+			diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+				 "--resume needs the options of the first run "
+				 "(%s), not %s: give the same --as-of, "
+				 "--policy, --lang, --tz, --level, --encrypt "
+				 "and --strict",
+				 have, want);
+			rc = DYD_EUSAGE;
+		}
+		goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, want, strlen(want)) != 0 ||
+	    fsync(fd) != 0) {
+		diag_add(b->diags, DYD_ERROR, path, 0, 0, NULL,
+			 "cannot write: %s", strerror(errno));
+		rc = DYD_EIO;
+	}
+	if (fd >= 0)
+		close(fd);
+out:
+	free(want);
+	free(have);
+	free(path);
+	return rc;
+}
+
 /* --resume: cut a torn last line, count the complete ones, and read the
  * journal of the group that was being committed. */
 static int open_resume(struct batch *b)
@@ -1043,6 +1125,8 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 		goto out;
 	}
 	rc = scan_outdir(&b, have_results);
+	if (!rc)
+		rc = check_signature(&b, have_results);
 	if (rc)
 		goto out;
 	fd = open(b.results_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,

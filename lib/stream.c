@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-enum stream_kind { STREAM_JSONL, STREAM_YAML, STREAM_DIR };
+enum stream_kind { STREAM_JSONL, STREAM_YAML, STREAM_DIR, STREAM_ONE };
 
 struct record_stream {
 	enum stream_kind kind;
@@ -148,10 +148,12 @@ int record_stream_open(record_stream **out, const char *path, dyd_diags *diags)
 	    has_suffix(path, ".yaml.gz") || has_suffix(path, ".yml.gz")) {
 		s->kind = STREAM_YAML;
 	} else if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson") ||
-		   has_suffix(path, ".json") || has_suffix(path, ".jsonl.gz") ||
-		   has_suffix(path, ".ndjson.gz") ||
-		   has_suffix(path, ".json.gz")) {
+		   has_suffix(path, ".jsonl.gz") ||
+		   has_suffix(path, ".ndjson.gz")) {
 		s->kind = STREAM_JSONL;
+	} else if (has_suffix(path, ".json") || has_suffix(path, ".json.gz")) {
+		/* A .json file is one record, pretty-printed or not. */
+		s->kind = STREAM_ONE;
 	} else {
 		/* Sniff: JSON Lines start with '{'. The bytes go back. */
 		n = gzread(s->gz, head, sizeof(head));
@@ -255,22 +257,23 @@ static char *where(const char *name, unsigned line)
 	return strbuf_detach(&sb);
 }
 
-/* After the last line: did zlib see the end of the gzip member? */
+/* After the last line: did zlib see the end of the gzip member? zlib
+ * reports a truncated file only here, not as an error of the reads. */
 static int check_end(record_stream *s, stream_item *item)
 {
 	int err;
-	const char *msg = gzerror(s->gz, &err);
 
+	gzerror(s->gz, &err);
 	if (err == Z_OK || s->reported_truncation)
 		return 0;
 	s->reported_truncation = true;
 	item->where = where(s->name, s->line + 1);
-	item->error = malloc(strlen(msg) + 80);
+	item->error = strdup(err == Z_BUF_ERROR
+				 ? "the input ends in the middle of a gzip "
+				   "stream: is the file truncated?"
+				 : "the gzip data is damaged");
 	if (!item->where || !item->error)
 		return DYD_ENOMEM;
-	sprintf(item->error,
-		"the input ends unexpectedly (%s): is the gzip file truncated?",
-		msg);
 	return 1;
 }
 
@@ -409,6 +412,44 @@ nomem:
 	return DYD_ENOMEM;
 }
 
+/* The whole (decompressed) file as one JSON record. */
+static int next_whole(record_stream *s, stream_item *item)
+{
+	strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	int n;
+
+	if (s->eof)
+		return 0;
+	s->eof = true;
+	while ((n = gzread(s->gz, chunk, sizeof(chunk))) > 0) {
+		if (sb.len + (size_t)n > DYD_MAX_INPUT_BYTES) {
+			strbuf_release(&sb);
+			item->where = where(s->name, 0);
+			item->error =
+			    strdup("file larger than the record limit "
+				   "of 16 MiB");
+			return item->where && item->error ? 1 : DYD_ENOMEM;
+		}
+		strbuf_append(&sb, chunk, (size_t)n);
+	}
+	if (n < 0 || check_end(s, item)) {
+		strbuf_release(&sb);
+		if (item->error)
+			return 1;
+		item->where = where(s->name, 0);
+		item->error = strdup("cannot read the file");
+		return item->where && item->error ? 1 : DYD_ENOMEM;
+	}
+	if (sb.failed)
+		return DYD_ENOMEM;
+	item->len = sb.len;
+	item->data = strbuf_detach(&sb);
+	item->format = DYD_FORMAT_JSON;
+	item->where = where(s->name, 0);
+	return item->data && item->where ? 1 : DYD_ENOMEM;
+}
+
 static int next_file(record_stream *s, stream_item *item, dyd_diags *diags)
 {
 	dyd_diags local = DYD_DIAGS_INIT;
@@ -455,6 +496,9 @@ int record_stream_next(record_stream *s, stream_item *item, dyd_diags *diags)
 		break;
 	case STREAM_YAML:
 		r = next_yaml(s, item);
+		break;
+	case STREAM_ONE:
+		r = next_whole(s, item);
 		break;
 	}
 	if (r > 0) {

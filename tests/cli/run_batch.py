@@ -163,6 +163,14 @@ def main():
               d.returncode == 0 and [os.path.basename(r["source"])
                                      for r in dres] ==
               sorted(os.listdir(os.path.join(td, "records"))), d.stderr)
+        one = dyd("batch", *common, "-d", "one",
+                  os.path.join(td, "records", "budi-santoso.json"),
+                  os.path.join(td, "records", "hans-mueller.yaml"))
+        ores = [json.loads(l) for l in lines(os.path.join(tmp, "one",
+                                                          "results.jsonl"))]
+        check("a .json file is one record, a .yaml file a stream",
+              one.returncode == 0 and [r["account_id"] for r in ores] ==
+              ["budi.santoso", "hans.mueller"], one.stderr)
         s = dyd("batch", *common, "-d", "stdin", "-", input="\n".join(
             jsonl[:5]) + "\n")
         check("standard input", s.returncode == 0 and
@@ -196,6 +204,12 @@ def main():
             check(f"batch {' '.join(argv)}: exit 2", a.returncode == 2)
         a = dyd("batch", *common, "in.jsonl")
         check("batch without -d: exit 2", a.returncode == 2)
+
+        a = dyd("batch", "--quiet", "--as-of", "2021-06-02", "--resume",
+                "-d", "j1", "in.jsonl")
+        check("--resume with another --as-of: exit 2",
+              a.returncode == 2 and "options of the first run" in a.stderr,
+              a.stderr)
 
         # Shards: separate processes, one output directory, disjoint,
         # together the unsharded run.
