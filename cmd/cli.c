@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +254,13 @@ int cli_password(const char *cmd, const char *file, bool confirm, char **out)
 			return EXIT_USAGE;
 		}
 		wipe(again, sizeof(again));
+	}
+	/* From here the password is in memory: no core dump may carry it,
+	 * and no debugger of the same user may attach to read it. */
+	{
+		struct rlimit none = {0, 0};
+		setrlimit(RLIMIT_CORE, &none);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	}
 	n = strlen(buf);
 	if (n == 0 || n > PASSWORD_MAX) {

@@ -1,5 +1,6 @@
 #include "digest.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 
@@ -8,8 +9,11 @@ int sha256_hex(const void *data, size_t len, char out[SHA256_HEX_SIZE])
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL)) {
+		/* Leave no error behind in this thread's OpenSSL queue. */
+		ERR_clear_error();
 		return -1;
+	}
 	for (i = 0; i < mdlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[2 * mdlen] = '\0';

@@ -244,8 +244,14 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 			if (object) {
 				size_t klen = strlen(c->string);
 				doc_member *m = &n->members[i];
-				if (klen > cv->limits->max_string)
-					convert_error(cv, "key too long");
+				if (klen > cv->limits->max_string) {
+					diag_add(cv->diags, DYD_ERROR, cv->name,
+						 0, 0, cv->pointer,
+						 "key of %zu bytes is longer "
+						 "than the limit of %zu",
+						 klen, cv->limits->max_string);
+					cv->failed = true;
+				}
 				m->key =
 				    arena_strndup(cv->arena, c->string, klen);
 				if (!m->key)
@@ -304,11 +310,11 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 		off = end && end >= data ? (size_t)(end - data) : 0;
 		if (off > len)
 			off = len;
-		/* cJSON stops at the blank before a truncation. */
+		/* cJSON stops at the blank before a truncation, or at the
+		 * last byte when the text ends inside a value. */
 		while (off < len && (data[off] == ' ' || data[off] == '\t' ||
 				     data[off] == '\r' || data[off] == '\n'))
 			off++;
-		p = position_of(data, off);
 		if (unclosed)
 			off = len;
 		p = position_of(data, off);
@@ -316,6 +322,11 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 			diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,
 				 "invalid JSON: unexpected end of input "
 				 "(is the file truncated?)");
+		else if (data[off] == '\\')
+			diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,
+				 "invalid JSON: bad escape sequence (a \\u "
+				 "escape takes 4 hex digits, and UTF-16 "
+				 "surrogates come in pairs)");
 		else
 			diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,
 				 "invalid JSON: unexpected '%c'",

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The hostile-input corpus (testdata/bad/): every input gets its golden
+error message and exit status, within a memory and time bound, never a
+crash. Records go through `dyd validate`; .gz inputs through `dyd batch`,
+whose error lines are compared (ok lines carry digests that change with
+the report's code)."""
+import argparse
+import glob
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MEMORY_LIMIT = 512 * 1024 * 1024  # an input must not make dyd balloon
+
+
+def limit():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dyd", required=True)
+    ap.add_argument("--testdata", required=True)
+    ap.add_argument("--update", action="store_true",
+                    help="rewrite the goldens (review the diff)")
+    args = ap.parse_args()
+    root = os.path.dirname(os.path.abspath(args.testdata))
+    env = dict(os.environ, LC_ALL="C")
+    passed = failed = 0
+    for path in sorted(glob.glob(os.path.join(root, "testdata/bad/*"))):
+        if path.endswith((".py", ".err", ".md")):
+            continue
+        rel = os.path.relpath(path, root)
+        tmp = tempfile.mkdtemp(prefix="dyd-bad-")
+        try:
+            if rel.endswith(".gz"):
+                want_status = 1
+                p = subprocess.run(
+                    [args.dyd, "batch", "--quiet", "--as-of", "2021-06-01",
+                     "-d", os.path.join(tmp, "out"), rel], cwd=root,
+                    env=env, capture_output=True, text=True, timeout=120,
+                    preexec_fn=limit)
+                got = "".join(
+                    l for l in open(os.path.join(tmp, "out",
+                                                 "results.jsonl"))
+                    if json.loads(l)["status"] == "error") \
+                    if os.path.exists(os.path.join(tmp, "out",
+                                                   "results.jsonl")) else ""
+            else:
+                want_status = 3
+                p = subprocess.run([args.dyd, "validate", "--quiet", rel],
+                                   cwd=root, env=env, capture_output=True,
+                                   text=True, timeout=60, preexec_fn=limit)
+                got = p.stderr
+        except subprocess.TimeoutExpired:
+            failed += 1
+            print(f"FAIL {rel}: timed out")
+            continue
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        golden = path + ".err"
+        if args.update:
+            with open(golden, "w") as f:
+                f.write(got)
+        want = open(golden).read() if os.path.exists(golden) else None
+        if p.returncode == want_status and got == want:
+            passed += 1
+            print(f"ok {rel}")
+        else:
+            failed += 1
+            print(f"FAIL {rel}: exit {p.returncode} (want {want_status})\n"
+                  f"  got:  {got!r}\n  want: {want!r}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""I/O faults: a full disk (small tmpfs), an unwritable directory, a
+directory where a file was expected, and signals in the middle of a
+write. Whatever happens: no partial bundle under a final name, no stray
+temporary file, a clear message and the documented exit status; in a
+batch, the results file accounts for every record that was committed and
+--resume finishes the job. Needs root (mount, setpriv): exits 77 (skip)
+otherwise."""
+import argparse
+import glob
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+passed = failed = 0
+
+
+def check(label, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok {label}")
+    else:
+        failed += 1
+        print(f"FAIL {label} {str(detail)[:1500]}")
+
+
+def temporaries(d):
+    return [p for p in glob.glob(os.path.join(d, ".*"))
+            if "-tmp-" in os.path.basename(p) or
+            ".tmp-" in os.path.basename(p)]
+
+
+def digests(d):
+    out = {}
+    for p in glob.glob(os.path.join(d, "*.zip")):
+        with open(p, "rb") as f:
+            out[os.path.basename(p)] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dyd", required=True)
+    ap.add_argument("--testdata", required=True)
+    args = ap.parse_args()
+    dyd = os.path.abspath(args.dyd)
+    td = os.path.abspath(args.testdata)
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        print("run_faults: needs root and setpriv; skipped")
+        return 77
+    env = dict(os.environ, LC_ALL="C")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    budi = os.path.join(td, "records", "budi-santoso.json")
+    tmp = tempfile.mkdtemp(prefix="dyd-faults-")
+    os.chmod(tmp, 0o755)
+    mnt = os.path.join(tmp, "small")
+    os.makedirs(mnt)
+    mounted = False
+
+    def run(*argv, **kw):
+        return subprocess.run([dyd] + list(argv), env=env,
+                              capture_output=True, text=True, **kw)
+
+    def mount(size):
+        nonlocal mounted
+        if mounted:
+            subprocess.run(["umount", mnt], check=True)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o",
+                            f"size={size},mode=0755", "tmpfs", mnt],
+                           capture_output=True, text=True)
+        mounted = r.returncode == 0
+        return mounted
+
+    try:
+        if not mount("8k"):
+            print("run_faults: cannot mount a tmpfs here; skipped")
+            return 77
+        # 1. A full disk under dyd export.
+        out = os.path.join(mnt, "b.zip")
+        p = run("export", "--as-of", "2021-06-01", "-o", out, budi)
+        check("export on a full disk: exit 4, says why",
+              p.returncode == 4 and "No space left" in p.stderr, p.stderr)
+        check("... and leaves nothing", os.listdir(mnt) == [],
+              os.listdir(mnt))
+
+        # 2. A full disk in the middle of a batch, then --resume.
+        records = [json.load(open(f)) for f in
+                   sorted(glob.glob(os.path.join(td, "records", "*.json")))]
+        src = os.path.join(tmp, "in.jsonl")
+        with open(src, "w") as f:
+            for i in range(60):
+                r = dict(records[i % len(records)])
+                r["account_id"] = f"f{i:03d}"
+                f.write(json.dumps(r) + "\n")
+        clean = os.path.join(tmp, "clean")
+        common = ["--quiet", "--as-of", "2021-06-01", "-j", "2"]
+        run("batch", *common, "-d", clean, src)
+        mount("192k")
+        outdir = os.path.join(mnt, "out")
+        p = run("batch", *common, "-d", outdir, src)
+        res = os.path.join(outdir, "results.jsonl")
+        lines = [json.loads(l) for l in open(res)] if os.path.exists(res) \
+            else []
+        ok = [l for l in lines if l["status"] == "ok"]
+        check("batch on a full disk: exit 4, says why",
+              p.returncode == 4 and "No space left" in p.stderr, p.stderr)
+        on_disk = digests(outdir)
+        check("... every ok line has its bundle, complete",
+              ok and all(on_disk.get(l["bundle"]) == l["sha256"]
+                         for l in ok) and len(on_disk) >= len(ok),
+              (len(ok), len(on_disk)))
+        check("... no temporary file left", not temporaries(outdir),
+              temporaries(outdir))
+        subprocess.run(["mount", "-o", "remount,size=16m", mnt], check=True)
+        p = run("batch", *common, "--resume", "-d", outdir, src)
+        check("... and --resume with room finishes as a clean run",
+              p.returncode == 0 and digests(outdir) == digests(clean) and
+              open(res).read() == open(os.path.join(clean,
+                                                    "results.jsonl")).read(),
+              p.stderr)
+
+        # 3. A directory this user cannot write to.
+        ro = os.path.join(tmp, "readonly")
+        os.makedirs(ro)
+        os.chmod(ro, 0o755)
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534",
+                  "--clear-groups", dyd]
+        p = subprocess.run(nobody + ["export", "-o",
+                                     os.path.join(ro, "b.zip"), budi],
+                           env=env, capture_output=True, text=True)
+        check("unwritable directory: exit 4, says why",
+              p.returncode == 4 and "Permission denied" in p.stderr and
+              os.listdir(ro) == [], p.stderr)
+        p = subprocess.run(nobody + ["batch", "--quiet", "-d",
+                                     os.path.join(ro, "out"), src],
+                           env=env, capture_output=True, text=True)
+        check("batch into an unwritable directory: exit 4",
+              p.returncode == 4 and "Permission denied" in p.stderr,
+              p.stderr)
+
+        # 4. An input that cannot be read as a file.
+        p = run("export", "-o", os.path.join(tmp, "x.zip"), td)
+        check("a directory as the record: exit 4",
+              p.returncode == 4 and "is a directory" in p.stderr)
+
+        # 5. Signals while a big bundle is built and written.
+        heavy = dict(records[0], account_id="heavy",
+                     contacts=[f"+62812{n:07d}" for n in range(20000)])
+        hpath = os.path.join(tmp, "heavy.json")
+        with open(hpath, "w") as f:
+            json.dump(heavy, f)
+        rng = random.Random(7)
+        outcomes = {"killed": 0, "done": 0}
+        sound = True
+        for i in range(16):
+            d = os.path.join(tmp, f"sig{i}")
+            os.makedirs(d)
+            q = subprocess.Popen([dyd, "export", "--as-of", "2021-06-01",
+                                  "-o", os.path.join(d, "h.zip"), hpath],
+                                 env=env, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.0, 0.25))
+            q.send_signal(rng.choice([signal.SIGINT, signal.SIGTERM,
+                                      signal.SIGHUP]))
+            q.wait()
+            names = os.listdir(d)
+            outcomes["killed" if q.returncode < 0 else "done"] += 1
+            # A signal that came after the bundle was put in place ends
+            # the process once the bundle is complete: either way, never
+            # a partial or temporary file.
+            if names:
+                v = run("verify", os.path.join(d, "h.zip"))
+                sound &= names == ["h.zip"] and v.returncode == 0
+            else:
+                sound &= q.returncode < 0
+        check(f"signals mid-export leave nothing or a sound bundle "
+              f"({outcomes})", sound and outcomes["killed"] > 0)
+    finally:
+        if mounted:
+            subprocess.run(["umount", mnt])
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
