@@ -385,6 +385,11 @@ int main(int argc, char **argv)
 	ERR_set_mark();
 	ERR_clear_error();
 	{
+		/* backtrace() loads its unwinder on first use. */
+		void *frames[4];
+		backtrace(frames, 4);
+	}
+	{
 		char dir[] = "/tmp/dyd-torture-XXXXXX", cmd[128];
 		if (!mkdtemp(dir) || run(dir) != 0)
 			return fprintf(stderr, "torture: the warm-up run "
