@@ -501,6 +501,11 @@ int record_stream_next(record_stream *s, stream_item *item, dyd_diags *diags)
 		r = next_whole(s, item);
 		break;
 	}
+	if (r < 0) {
+		/* A half-made item is no item. */
+		stream_item_release(item);
+		return r;
+	}
 	if (r > 0) {
 		item->file =
 		    strdup(s->kind == STREAM_DIR ? item->where : s->name);
