@@ -766,6 +766,7 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 		if (emit[i]) {
 			line = results_line(group[i], status[i]);
 			if (!line) {
+				strbuf_release(&lines);
 				set_fatal(b, DYD_ENOMEM, "out of memory");
 				return DYD_ENOMEM;
 			}

@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <string.h>
 
-extern const unsigned char dyd_embedded_messages[];
-extern const size_t dyd_embedded_messages_size;
+extern const unsigned char embedded_messages[];
+extern const size_t embedded_messages_size;
 
 static pthread_mutex_t catalog_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Read-only once loaded; never freed, as it lives as long as the process. */
@@ -20,8 +20,8 @@ int i18n_load(void)
 
 	pthread_mutex_lock(&catalog_lock);
 	if (!catalog) {
-		rc = doc_parse_yaml(&d, (const char *)dyd_embedded_messages,
-				    dyd_embedded_messages_size, "messages.yaml",
+		rc = doc_parse_yaml(&d, (const char *)embedded_messages,
+				    embedded_messages_size, "messages.yaml",
 				    &limits, &diags);
 		/* The catalog is part of the build; only memory can fail. */
 		if (rc == 0)

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const unsigned char dyd_embedded_policy[];
-extern const size_t dyd_embedded_policy_size;
+extern const unsigned char embedded_policy[];
+extern const size_t embedded_policy_size;
 
 #define POLICY_FORMAT "dyd.policy/v1"
 #define POLICY_MAX_BYTES (1024u * 1024u)
@@ -1080,15 +1080,15 @@ out:
 
 int dyd_policy_load_default(dyd_policy **out, dyd_diags *diags)
 {
-	return dyd_policy_load(out, (const char *)dyd_embedded_policy,
-			       dyd_embedded_policy_size, "<default policy>",
+	return dyd_policy_load(out, (const char *)embedded_policy,
+			       embedded_policy_size, "<default policy>",
 			       diags);
 }
 
 const char *dyd_default_policy_source(size_t *len)
 {
-	*len = dyd_embedded_policy_size;
-	return (const char *)dyd_embedded_policy;
+	*len = embedded_policy_size;
+	return (const char *)embedded_policy;
 }
 
 void dyd_policy_free(dyd_policy *p)

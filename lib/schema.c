@@ -5,8 +5,8 @@
 #include <string.h>
 
 #define SCHEMA(name)                                                           \
-	extern const unsigned char dyd_schema_##name[];                        \
-	extern const size_t dyd_schema_##name##_size;
+	extern const unsigned char embedded_schema_##name[];                   \
+	extern const size_t embedded_schema_##name##_size;
 SCHEMA(account)
 SCHEMA(decision)
 SCHEMA(manifest)
@@ -18,11 +18,11 @@ static const struct {
 	const unsigned char *data;
 	const size_t *size;
 } schemas[] = {
-    {"account", dyd_schema_account, &dyd_schema_account_size},
-    {"decision", dyd_schema_decision, &dyd_schema_decision_size},
-    {"manifest", dyd_schema_manifest, &dyd_schema_manifest_size},
-    {"policy", dyd_schema_policy, &dyd_schema_policy_size},
-    {"report", dyd_schema_report, &dyd_schema_report_size},
+    {"account", embedded_schema_account, &embedded_schema_account_size},
+    {"decision", embedded_schema_decision, &embedded_schema_decision_size},
+    {"manifest", embedded_schema_manifest, &embedded_schema_manifest_size},
+    {"policy", embedded_schema_policy, &embedded_schema_policy_size},
+    {"report", embedded_schema_report, &embedded_schema_report_size},
 };
 
 const char *dyd_schema_name(size_t i)

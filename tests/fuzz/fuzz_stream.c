@@ -33,8 +33,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			stream_item_release(&item);
 			records++;
 		}
-		if (records > size + 1)
-			abort(); /* more records than bytes */
+		/* Plain input cannot hold more records than lines; gzip can
+		 * (a small input may inflate to many lines). */
+		if (size >= 2 && !(data[0] == 0x1f && data[1] == 0x8b) &&
+		    records > size + 1)
+			abort();
 	}
 	record_stream_close(s);
 	dyd_diags_release(&diags);
