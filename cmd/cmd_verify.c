@@ -15,7 +15,7 @@ static const char verify_usage[] =
     "\n"
     "Options:\n"
     "  --password-file FILE  password of encrypted bundles (first line);\n"
-    "                        else DYD_PASSWORD, else a prompt when needed\n"
+    "                        else the DYD_PASSWORD environment variable\n"
     "  --json                print the results as JSON\n"
     "  -h, --help            show this help\n";
 

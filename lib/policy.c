@@ -1081,8 +1081,7 @@ out:
 int dyd_policy_load_default(dyd_policy **out, dyd_diags *diags)
 {
 	return dyd_policy_load(out, (const char *)embedded_policy,
-			       embedded_policy_size, "<default policy>",
-			       diags);
+			       embedded_policy_size, "<default policy>", diags);
 }
 
 const char *dyd_default_policy_source(size_t *len)
