@@ -35,6 +35,9 @@ extern void *__libc_memalign(size_t align, size_t size);
 extern void __libc_free(void *p);
 
 static volatile long countdown = -1; /* fail the allocation at 0 */
+/* Where the failed allocation was made, for the report of a misdeed. */
+static void *failed_frames[32];
+static int failed_frame_count;
 /* The failed allocation was made under libzip's zip_close(). */
 static volatile bool failed_in_zip_close;
 static volatile long counted;
@@ -58,6 +61,8 @@ static bool fail_now(void)
 				failed_in_zip_close = true;
 		if (getenv("TORTURE_TRACE")) /* where it was, for debugging */
 			backtrace_symbols_fd(frames, n, 2);
+		memcpy(failed_frames, frames, sizeof(frames));
+		failed_frame_count = n;
 		counting = true;
 		errno = ENOMEM;
 		return true;
@@ -225,7 +230,10 @@ static int run_batch(const char *dir)
 	snprintf(outdir, sizeof(outdir), "%s/out", dir);
 	dyd_time_parse("2021-06-01", 10, true, &bopt.as_of);
 	bopt.outdir = outdir;
-	bopt.jobs = 2;
+	/* One worker: the reader and the committer still run beside it, and
+	 * the allocations come in the same order every time, so a failure
+	 * can be replayed with --only. */
+	bopt.jobs = 1;
 	rc = dyd_policy_load_default(&policy, &diags);
 	bopt.policy = policy;
 	if (!rc)
@@ -364,7 +372,8 @@ int main(int argc, char **argv)
 		/* As dyd does: the C library's zone cache stays put. */
 		setenv("TZ", "UTC", 1);
 		setenv("GLIBC_TUNABLES",
-		       "glibc.malloc.tcache_count=0:glibc.malloc.arena_max=1",
+		       "glibc.malloc.tcache_count=0:glibc.malloc.arena_max=1:"
+		       "glibc.pthread.stack_cache_size=0",
 		       1);
 		execv("/proc/self/exe", argv);
 		return fprintf(stderr, "torture: cannot re-execute: %s\n",
@@ -391,7 +400,17 @@ int main(int argc, char **argv)
 	}
 	{
 		char dir[] = "/tmp/dyd-torture-XXXXXX", cmd[128];
+		/* Twice: the second fills the caches the first one's threads
+		 * left for reuse (glibc keeps exited threads' stacks, with
+		 * their thread-local storage, for the next threads). */
 		if (!mkdtemp(dir) || run(dir) != 0)
+			return fprintf(stderr, "torture: the warm-up run "
+					       "failed\n"),
+			       1;
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0 ||
+		    !mkdtemp(strcpy(dir, "/tmp/dyd-torture-XXXXXX")) ||
+		    run(dir) != 0)
 			return fprintf(stderr, "torture: the warm-up run "
 					       "failed\n"),
 			       1;
