@@ -9,7 +9,7 @@
 # DIR (default /tmp/dyd-prof); a markdown summary on standard output.
 #
 # usage: bench/profile.sh [--dir DIR] [--no-build] [--top N]
-set -euo pipefail
+set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
@@ -63,7 +63,13 @@ if command -v perf >/dev/null; then
 	log "perf record, 2000 records"
 	batch "$dir/out-perf" "$dir/typical-2000.jsonl" \
 		perf record -q -e cpu-clock -F 1999 --call-graph dwarf,16384 \
-		-o "$dir/perf.data" >/dev/null 2>"$dir/perf-record.log"
+		-o "$dir/perf.data" -- /usr/bin/time -f '%e %U %S %M' \
+		-o "$dir/perf-time.txt" >/dev/null 2>"$dir/perf-record.log"
+	read -r p_wall p_user p_sys p_rss <"$dir/perf-time.txt"
+	p_cpu=$("$py" -c "print(f'{$p_user + $p_sys:.2f}')")
+	perf script -i "$dir/perf.data" -F tid,ip,sym,dso 2>/dev/null |
+		"$py" "$here/perf_buckets.py" --records 2000 \
+		--cpu-seconds "$p_cpu" >"$dir/perf-stages.md"
 	perf report -i "$dir/perf.data" --children --sort sym --stdio -g none \
 		--percent-limit 0.5 2>/dev/null >"$dir/perf-children.txt"
 	perf report -i "$dir/perf.data" --no-children --sort sym --stdio \
@@ -71,6 +77,12 @@ if command -v perf >/dev/null; then
 	perf report -i "$dir/perf.data" --no-children --sort dso --stdio \
 		-g none 2>/dev/null >"$dir/perf-dso.txt"
 	echo "### perf: 2000 typical records, -j1 (\`perf record -e cpu-clock -F 1999 --call-graph dwarf\`)"
+	echo
+	echo "Run under perf: $p_wall s wall, $p_cpu s CPU ($p_user user + $p_sys sys), peak RSS $p_rss KiB."
+	echo
+	echo "By pipeline stage (bench/perf_buckets.py: each sample goes to the innermost stage on its call chain; ms/record scales the run's CPU time by the share):"
+	echo
+	cat "$dir/perf-stages.md"
 	echo
 	echo "By object (self):"
 	echo
@@ -112,14 +124,16 @@ if command -v valgrind >/dev/null; then
 	echo
 	echo '```'
 	awk '/^-+$/ {d++; next} d >= 3 && NF' "$dir/cg-inclusive.txt" |
-		sed 's#'"$src"'/##; s#/build/[^ ]*/##' | head -"$top"
+		grep '\[' | sed 's#'"$src"'/##g; s#/usr/lib/x86_64-linux-gnu/##' |
+		head -"$top"
 	echo '```'
 	echo
 	echo "Top $top by self instructions:"
 	echo
 	echo '```'
 	awk '/^-+$/ {d++; next} d >= 3 && NF' "$dir/cg-self.txt" |
-		sed 's#'"$src"'/##; s#/build/[^ ]*/##' | head -"$top"
+		grep '\[' | sed 's#'"$src"'/##g; s#/usr/lib/x86_64-linux-gnu/##' |
+		head -"$top"
 	echo '```'
 	echo
 fi

@@ -75,6 +75,15 @@ if [ "$do_build" = 1 ]; then
 fi
 dyd="$build/dyd"
 [ -x "$dyd" ] || die "$dyd is missing"
+# The sources the binary was built from (the tree may move on during a
+# long run).
+commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$src" status --porcelain -- lib cmd CMakeLists.txt 2>/dev/null |
+	awk '{print $2}' | tr '\n' ' ')
+if [ -n "$dirty" ]; then
+	commit="$commit + uncommitted changes to: ${dirty% }"
+fi
+[ "$do_build" = 1 ] || commit="$commit (at the time of the run; built earlier, --no-build)"
 
 # ------------------------------------------------------------------ inputs
 # Record i depends only on (seed, i, profile), so the smaller inputs are
@@ -142,6 +151,7 @@ run_batch() { # key input jobs
 	local key=$1 input=$2 jobs=$3 out="$work/out-$1"
 	local n tf rc ok
 	n=$(wc -l <"$input")
+	drop_pending
 	rm -rf "$out"
 	sync
 	log "run $key: $n records, -j$jobs"
@@ -167,6 +177,9 @@ run_batch() { # key input jobs
 import json, sys
 print(sum(json.loads(l)["bytes"] for l in open(sys.argv[1])))' \
 		"$out/results.jsonl")
+	echo "$n ${R_IN[$key]} ${R_OUT[$key]} $wall $user $sys $rss ${R_OTHER[$key]}" \
+		>"$work/stats-$key"
+	pending=$key
 	log "  ${R_WALL[$key]} s wall, $(calc "${R_USER[$key]} + ${R_SYS[$key]}") s CPU, $(calc "${R_RSS[$key]} / 1024" 1) MiB"
 }
 
@@ -174,7 +187,21 @@ cpu_busy() { # jiffies all CPUs spent busy (user nice system irq softirq steal)
 	awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
 }
 
-drop_out() { rm -rf "$work/out-$1"; }
+# A run's bundles are removed just before the next run (not timed), and
+# the last run's after the report.
+pending=""
+t_rm=0
+drop_pending() {
+	local t0
+	[ -n "$pending" ] || return 0
+	if [ "$keep" = 0 ]; then
+		t0=$(date +%s)
+		log "removing the bundles of $pending (not timed)"
+		rm -rf "$work/out-$pending"
+		t_rm=$((t_rm + $(date +%s) - t0))
+	fi
+	pending=""
+}
 
 calc() { # expression [decimals]
 	"$py" -c "print(f'{($1):.${2:-2}f}')"
@@ -198,18 +225,15 @@ for n in $typical_counts; do
 			"$py" "$here/floor.py" --level 6 "$work/out-t$n-j1" \
 				>"$work/floor.json"
 		fi
-		[ "$keep" = 1 ] || drop_out "t$n-j$j"
 	done
 done
 
 # One heavy record.
 run_batch heavy "$data/heavy-c$heavy_contacts.jsonl" 1
-[ "$keep" = 1 ] || drop_out heavy
 
 # Small records, -j2: peak RSS must be flat.
 for n in $small_counts; do
 	run_batch "s$n" "$data/small-$n.jsonl" 2
-	[ "$keep" = 1 ] || { log "removing the bundles"; drop_out "s$n"; }
 done
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -223,20 +247,15 @@ cpu_of() { calc "${R_USER[$1]} + ${R_SYS[$1]}"; }
 rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 
 {
-	commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
-	dirty=$(git -C "$src" status --porcelain -- lib cmd CMakeLists.txt 2>/dev/null | awk '{print $2}' | tr '\n' ' ')
-	if [ -n "$dirty" ]; then
-		commit="$commit + uncommitted changes to: ${dirty% }"
-	fi
 	echo "# dyd batch benchmark"
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM"
-	echo "- commit: $commit"
+	echo "- commit (sources of the binary): $commit"
 	echo "- binary: $dyd (CMAKE_BUILD_TYPE=Release: $(grep '^CMAKE_C_FLAGS_RELEASE:' "$build/CMakeCache.txt" | cut -d= -f2-)); zlib $(pkg-config --modversion zlib 2>/dev/null || echo '?'), libzip $(pkg-config --modversion libzip 2>/dev/null || echo '?')"
 	echo "- options: \`dyd batch --as-of $asof --quiet -j N -d OUTDIR INPUT\` (plain JSON Lines input, in the page cache; level 6)"
 	echo "- load average before / after: $load_start / $load_end"
-	echo "- total time of this script: ${t_total} s"
+	echo "- total time of this script: ${t_total} s, of which ${t_rm} s removing bundles between runs (the last run's bundles are removed after this report)"
 	[ "$quick" = 1 ] && echo "- **quick run** (--quick): smaller counts, not the reference figures"
 	echo
 	echo "## Throughput, typical records"
@@ -317,4 +336,6 @@ EOF
 	echo "|---:|---:|---:|---:|---:|"
 	echo "| ${R_IN[heavy]} | ${R_OUT[heavy]} | ${R_WALL[heavy]} | $(cpu_of heavy) (${R_USER[heavy]} + ${R_SYS[heavy]}) | $(calc "${R_RSS[heavy]} / 1024" 1) |"
 } | tee "$dir/report.md"
-log "done in ${t_total} s; report also in $dir/report.md"
+log "report in $dir/report.md"
+drop_pending
+log "done in $(($(date +%s) - t_start)) s"
