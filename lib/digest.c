@@ -2,10 +2,10 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <stdio.h>
 
 int sha256_hex(const void *data, size_t len, char out[SHA256_HEX_SIZE])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 
@@ -14,8 +14,10 @@ int sha256_hex(const void *data, size_t len, char out[SHA256_HEX_SIZE])
 		ERR_clear_error();
 		return -1;
 	}
-	for (i = 0; i < mdlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	for (i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
 	out[2 * mdlen] = '\0';
 	return 0;
 }

@@ -259,7 +259,7 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 				m->key_len = klen;
 				pointer_push(cv, c->string, &saved);
 			} else {
-				snprintf(idx, sizeof(idx), "%zu", i);
+				format_size(i, idx);
 				pointer_push(cv, idx, &saved);
 			}
 			child = convert(cv, c);

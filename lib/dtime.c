@@ -2,6 +2,7 @@
  * integer calendar arithmetic so neither TZ nor the C library's time zone
  * tables can change a result. */
 #include "dyd.h"
+#include "tz.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -121,11 +122,10 @@ done:
 	return 0;
 }
 
-void dyd_time_format(dyd_time t, char *buf)
+/* The civil fields of an instant in UTC, and its nanoseconds. */
+static void civil_split(dyd_time t, tz_local *out, int64_t *nanos_out)
 {
 	int64_t secs = t / NS_PER_SEC, nanos = t % NS_PER_SEC, days, rem;
-	unsigned m, d;
-	int y, n;
 
 	if (nanos < 0) {
 		nanos += NS_PER_SEC;
@@ -137,10 +137,63 @@ void dyd_time_format(dyd_time t, char *buf)
 		rem += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
-	n = snprintf(buf, DYD_TIME_BUFSIZE, "%04d-%02u-%02uT%02u:%02u:%02u", y,
-		     m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
-		     (unsigned)(rem % 60));
+	memset(out, 0, sizeof(*out));
+	civil_from_days(days, &out->year, &out->month, &out->day);
+	out->hour = (unsigned)(rem / 3600);
+	out->minute = (unsigned)(rem / 60 % 60);
+	out->second = (unsigned)(rem % 60);
+	out->abbreviation = "UTC";
+	*nanos_out = nanos;
+}
+
+void time_civil(dyd_time t, tz_local *out)
+{
+	int64_t nanos;
+
+	civil_split(t, out, &nanos);
+}
+
+/* Writes v as exactly width decimal digits; v fits (checked by callers'
+ * ranges: years 0000-9999, fields below 100, nanoseconds below 10^9). */
+static char *put_digits(char *p, unsigned long v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+void dyd_time_format(dyd_time t, char *buf)
+{
+	tz_local c;
+	int64_t nanos;
+	char *p = buf;
+
+	civil_split(t, &c, &nanos);
+	if (c.year < 0 || c.year > 9999) {
+		/* Beyond four digits; parse never yields such a year, but
+		 * arithmetic on a parsed instant could. */
+		p += snprintf(buf, DYD_TIME_BUFSIZE,
+			      "%04d-%02u-%02uT%02u:%02u:%02u", c.year, c.month,
+			      c.day, c.hour, c.minute, c.second);
+	} else {
+		/* Digits by hand: this runs for every timestamp of every
+		 * report, and snprintf showed in the profile. */
+		p = put_digits(p, (unsigned long)c.year, 4);
+		*p++ = '-';
+		p = put_digits(p, c.month, 2);
+		*p++ = '-';
+		p = put_digits(p, c.day, 2);
+		*p++ = 'T';
+		p = put_digits(p, c.hour, 2);
+		*p++ = ':';
+		p = put_digits(p, c.minute, 2);
+		*p++ = ':';
+		p = put_digits(p, c.second, 2);
+	}
 	if (nanos) {
 		/* Trailing zeros dropped, as RFC 3339 writers commonly do. */
 		int width = 9;
@@ -148,8 +201,9 @@ void dyd_time_format(dyd_time t, char *buf)
 			nanos /= 10;
 			width--;
 		}
-		n += snprintf(buf + n, (size_t)(DYD_TIME_BUFSIZE - n),
-			      ".%0*lld", width, (long long)nanos);
+		*p++ = '.';
+		p = put_digits(p, (unsigned long)nanos, width);
 	}
-	snprintf(buf + n, (size_t)(DYD_TIME_BUFSIZE - n), "Z");
+	*p++ = 'Z';
+	*p = '\0';
 }

@@ -12,7 +12,7 @@ void strbuf_release(strbuf *sb)
 	sb->failed = false;
 }
 
-static bool strbuf_grow(strbuf *sb, size_t extra)
+bool strbuf_grow(strbuf *sb, size_t extra)
 {
 	size_t need, cap;
 	char *data;
@@ -39,41 +39,31 @@ static bool strbuf_grow(strbuf *sb, size_t extra)
 	return true;
 }
 
-void strbuf_append(strbuf *sb, const char *data, size_t len)
-{
-	if (!strbuf_grow(sb, len))
-		return;
-	if (len)
-		memcpy(sb->data + sb->len, data, len);
-	sb->len += len;
-	sb->data[sb->len] = '\0';
-}
-
-void strbuf_puts(strbuf *sb, const char *s)
-{
-	strbuf_append(sb, s, strlen(s));
-}
-
-void strbuf_putc(strbuf *sb, char c)
-{
-	strbuf_append(sb, &c, 1);
-}
-
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list copy;
+	size_t room;
 	int n;
 
+	/* Format straight into the free space; only when it does not fit,
+	 * grow and format again. */
+	if (!strbuf_grow(sb, 32))
+		return;
+	room = sb->cap - sb->len;
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(sb->data + sb->len, room, fmt, copy);
 	va_end(copy);
 	if (n < 0) {
+		sb->data[sb->len] = '\0';
 		sb->failed = true;
 		return;
 	}
-	if (!strbuf_grow(sb, (size_t)n))
-		return;
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		sb->data[sb->len] = '\0';
+		if (!strbuf_grow(sb, (size_t)n))
+			return;
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
@@ -84,6 +74,21 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vprintf(sb, fmt, ap);
 	va_end(ap);
+}
+
+size_t format_size(size_t v, char *buf)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
 }
 
 void strbuf_truncate(strbuf *sb, size_t len)

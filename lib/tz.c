@@ -191,18 +191,6 @@ const char *tz_name(const tz *z)
 	return z->name;
 }
 
-void time_civil(dyd_time t, tz_local *out)
-{
-	char iso[DYD_TIME_BUFSIZE];
-
-	/* dyd_time_format does the calendar arithmetic once, correctly. */
-	dyd_time_format(t, iso);
-	memset(out, 0, sizeof(*out));
-	sscanf(iso, "%d-%u-%uT%u:%u:%u", &out->year, &out->month, &out->day,
-	       &out->hour, &out->minute, &out->second);
-	out->abbreviation = "UTC";
-}
-
 void tz_localize(const tz *z, dyd_time t, tz_local *out)
 {
 	int64_t secs = t / 1000000000 - (t % 1000000000 < 0);
@@ -226,19 +214,56 @@ void tz_localize(const tz *z, dyd_time t, tz_local *out)
 	out->abbreviation = type->abbreviation;
 }
 
+/* Writes v as width digits (v < 10^width). */
+static char *put_digits(char *p, unsigned v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/* "YYYY-MM-DD" into buf; snprintf for years outside 0000-9999 only.
+ * Reports format thousands of times, and printf showed in the profile. */
+static char *put_date(char *buf, const tz_local *l)
+{
+	char *p = buf;
+
+	if (l->year < 0 || l->year > 9999)
+		return buf + snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u",
+				      l->year, l->month, l->day);
+	p = put_digits(p, (unsigned)l->year, 4);
+	*p++ = '-';
+	p = put_digits(p, l->month, 2);
+	*p++ = '-';
+	return put_digits(p, l->day, 2);
+}
+
 void tz_format(const tz *z, dyd_time t, char *buf)
 {
 	tz_local l;
+	char *p;
+	size_t n;
 
 	tz_localize(z, t, &l);
-	if (l.second)
-		snprintf(buf, TZ_FORMAT_BUFSIZE,
-			 "%04d-%02u-%02u %02u:%02u:%02u %s", l.year, l.month,
-			 l.day, l.hour, l.minute, l.second, l.abbreviation);
-	else
-		snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u %02u:%02u %s",
-			 l.year, l.month, l.day, l.hour, l.minute,
-			 l.abbreviation);
+	p = put_date(buf, &l);
+	*p++ = ' ';
+	p = put_digits(p, l.hour, 2);
+	*p++ = ':';
+	p = put_digits(p, l.minute, 2);
+	if (l.second) {
+		*p++ = ':';
+		p = put_digits(p, l.second, 2);
+	}
+	*p++ = ' ';
+	n = strlen(l.abbreviation);
+	if (n > (size_t)(buf + TZ_FORMAT_BUFSIZE - 1 - p))
+		n = (size_t)(buf + TZ_FORMAT_BUFSIZE - 1 - p);
+	memcpy(p, l.abbreviation, n);
+	p[n] = '\0';
 }
 
 void tz_format_date(const tz *z, dyd_time t, char *buf)
@@ -246,6 +271,5 @@ void tz_format_date(const tz *z, dyd_time t, char *buf)
 	tz_local l;
 
 	tz_localize(z, t, &l);
-	snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u", l.year, l.month,
-		 l.day);
+	*put_date(buf, &l) = '\0';
 }
