@@ -11,8 +11,11 @@
 
 #define REPORT_FORMAT "dyd.report/v1"
 
+/* One walk of the record serves both uses: collecting what report.json
+ * leaves out (ctx set), and writing the account (out set). */
 struct walker {
 	report_context *ctx; /* collecting omissions, or NULL */
+	json_writer *out;    /* writing the account, or NULL */
 	strbuf path;
 	bool failed;
 };
@@ -46,6 +49,8 @@ static size_t push(struct walker *w, const char *key, size_t len)
 {
 	size_t saved = w->path.len, i;
 
+	if (!w->ctx)
+		return saved; /* only omissions need the pointer */
 	strbuf_putc(&w->path, '/');
 	for (i = 0; i < len; i++) {
 		if (key[i] == '~')
@@ -58,109 +63,125 @@ static size_t push(struct walker *w, const char *key, size_t len)
 	return saved;
 }
 
-static cJSON *walk(struct walker *w, const doc_node *n, const field_spec *f);
+static void walk(struct walker *w, const doc_node *n, const field_spec *f);
 
-static cJSON *walk_object(struct walker *w, const doc_node *obj,
-			  const field_spec *table)
+static bool is_field(const field_spec *table, const char *key, size_t len)
 {
-	cJSON *out = cJSON_CreateObject();
+	const field_spec *f;
+
+	for (f = table; f->name; f++)
+		if (strlen(f->name) == len && memcmp(f->name, key, len) == 0)
+			return true;
+	return false;
+}
+
+static void walk_object(struct walker *w, const doc_node *obj,
+			const field_spec *table)
+{
 	const field_spec *f;
 	size_t i, saved;
 
-	if (!out)
-		return NULL;
+	if (w->out)
+		json_open_object(w->out);
 	/* Field table order, so the output does not depend on how the
 	 * record happened to order its keys. */
 	for (f = table; f->name; f++) {
 		const doc_node *v = doc_get(obj, f->name);
-		cJSON *child;
+		size_t len;
 		if (!v)
 			continue;
-		saved = push(w, f->name, strlen(f->name));
-		child = walk(w, v, f);
+		len = strlen(f->name);
+		if (w->out)
+			json_key(w->out, f->name, len);
+		saved = push(w, f->name, len);
+		walk(w, v, f);
 		strbuf_truncate(&w->path, saved);
-		if (!child || !cJSON_AddItemToObject(out, f->name, child)) {
-			cJSON_Delete(child);
-			cJSON_Delete(out);
-			return NULL;
-		}
 	}
+	if (w->out)
+		json_close_object(w->out);
+	if (!w->ctx)
+		return;
 	for (i = 0; i < obj->count; i++) {
 		const doc_member *m = &obj->members[i];
-		for (f = table; f->name; f++)
-			if (strlen(f->name) == m->key_len &&
-			    memcmp(f->name, m->key, m->key_len) == 0)
-				break;
-		if (f->name)
+		if (is_field(table, m->key, m->key_len))
 			continue;
 		saved = push(w, m->key, m->key_len);
 		omit(w, "unknown field: dyd.account/v1 does not define it");
 		strbuf_truncate(&w->path, saved);
 	}
-	return out;
 }
 
-static cJSON *walk(struct walker *w, const doc_node *n, const field_spec *f)
+static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 {
 	static const field_spec phone = {"phone", FIELD_PHONE, true, NULL,
 					 NULL};
 	dyd_time t;
-	char buf[DYD_TIME_BUFSIZE], idx[24];
-	cJSON *out, *child;
+	char idx[24];
 	size_t i, saved;
 
 	switch (f->kind) {
 	case FIELD_TIME:
-		if (dyd_time_parse(n->text, n->len, false, &t))
-			return NULL; /* validated before: cannot happen */
-		dyd_time_format(t, buf);
-		return cJSON_CreateString(buf);
+		if (!w->out)
+			return;
+		if (dyd_time_parse(n->text, n->len, false, &t)) {
+			w->failed = true; /* validated before: cannot happen */
+			return;
+		}
+		json_time(w->out, t);
+		return;
 	case FIELD_BOOL:
-		return cJSON_CreateBool(n->boolean);
+		if (w->out)
+			json_bool(w->out, n->boolean);
+		return;
 	case FIELD_COUNT:
 	case FIELD_NUMBER:
-		return cJSON_CreateNumber(n->number);
+		if (w->out)
+			json_number(w->out, n->number);
+		return;
 	case FIELD_OBJECT:
-		return walk_object(w, n, f->sub);
+		walk_object(w, n, f->sub);
+		return;
 	case FIELD_OBJECT_LIST:
 	case FIELD_EVENT_LIST:
 	case FIELD_PHONE_LIST:
-		out = cJSON_CreateArray();
-		for (i = 0; out && i < n->count; i++) {
-			snprintf(idx, sizeof(idx), "%zu", i);
-			saved = push(w, idx, strlen(idx));
-			if (f->kind == FIELD_PHONE_LIST)
-				child = walk(w, n->items[i], &phone);
-			else if (f->kind == FIELD_EVENT_LIST)
-				child = walk_object(
-				    w, n->items[i],
-				    record_event_fields(n->items[i]));
-			else
-				child = walk_object(w, n->items[i], f->sub);
-			strbuf_truncate(&w->path, saved);
-			if (!child || !cJSON_AddItemToArray(out, child)) {
-				cJSON_Delete(child);
-				cJSON_Delete(out);
-				return NULL;
+		if (w->out)
+			json_open_array(w->out);
+		for (i = 0; i < n->count; i++) {
+			/* Omission pointers need the index; the account
+			 * output does not. */
+			saved = w->path.len;
+			if (w->ctx) {
+				push(w, idx, format_size(i, idx));
 			}
+			if (f->kind == FIELD_PHONE_LIST)
+				walk(w, n->items[i], &phone);
+			else if (f->kind == FIELD_EVENT_LIST)
+				walk_object(w, n->items[i],
+					    record_event_fields(n->items[i]));
+			else
+				walk_object(w, n->items[i], f->sub);
+			strbuf_truncate(&w->path, saved);
 		}
-		return out;
+		if (w->out)
+			json_close_array(w->out);
+		return;
 	default:
-		return cJSON_CreateString(n->text);
+		if (w->out)
+			json_string(w->out, n->text, strlen(n->text));
+		return;
 	}
 }
 
 int report_collect_omissions(report_context *ctx)
 {
-	struct walker w = {ctx, STRBUF_INIT, false};
-	cJSON *account;
+	struct walker w = {ctx, NULL, STRBUF_INIT, false};
 
 	strbuf_puts(&w.path, "");
-	account =
-	    walk_object(&w, ctx->decision->record->doc->root, record_fields);
-	cJSON_Delete(account);
+	walk_object(&w, ctx->decision->record->doc->root, record_fields);
+	if (w.path.failed)
+		w.failed = true;
 	strbuf_release(&w.path);
-	return !account || w.failed ? DYD_ENOMEM : 0;
+	return w.failed ? DYD_ENOMEM : 0;
 }
 
 void report_context_release(report_context *ctx)
@@ -177,47 +198,58 @@ void report_context_release(report_context *ctx)
 int report_json_render(char **out, size_t *len, const report_context *ctx)
 {
 	const dyd_decision *d = ctx->decision;
-	struct walker w = {NULL, STRBUF_INIT, false};
-	cJSON *root = cJSON_CreateObject(), *o, *account = NULL,
-	      *decision = NULL;
-	bool ok;
+	strbuf sb = STRBUF_INIT;
+	json_writer jw;
+	struct walker w = {NULL, &jw, STRBUF_INIT, false};
+	cJSON *decision;
 
 	*out = NULL;
-	if (!root)
+	decision = decision_to_cjson(d);
+	if (!decision)
 		return DYD_ENOMEM;
-	ok = cJSON_AddStringToObject(root, "format", REPORT_FORMAT) &&
-	     (o = cJSON_AddObjectToObject(root, "generator")) &&
-	     cJSON_AddStringToObject(o, "name", "dyd") &&
-	     cJSON_AddStringToObject(o, "version", DYD_VERSION) &&
-	     json_add_time(root, "as_of", d->as_of) &&
-	     cJSON_AddStringToObject(root, "language", ctx->lang) &&
-	     cJSON_AddStringToObject(root, "time_zone", tz_name(ctx->zone)) &&
-	     (o = cJSON_AddObjectToObject(root, "policy")) &&
-	     cJSON_AddStringToObject(o, "id", d->policy->id) &&
-	     cJSON_AddStringToObject(o, "sha256", d->policy->sha256) &&
-	     cJSON_AddStringToObject(o, "service", d->policy->service) &&
-	     cJSON_AddStringToObject(o, "parent_company",
-				     d->policy->parent_company);
-	if (ok) {
-		strbuf_puts(&w.path, "");
-		account = walk_object(&w, d->record->doc->root, record_fields);
-		ok = account && cJSON_AddItemToObject(root, "account", account);
-		if (!ok)
-			cJSON_Delete(account);
-	}
-	if (ok) {
-		decision = decision_to_cjson(d);
-		ok = decision &&
-		     cJSON_AddItemToObject(root, "decision", decision);
-		if (!ok)
-			cJSON_Delete(decision);
-	}
-	if (ok)
-		*out = json_print(root, true);
-	cJSON_Delete(root);
+	/* About the size of a typical report, to skip the first doublings. */
+	strbuf_grow(&sb, 16384);
+	json_writer_init(&jw, &sb, true);
+	json_open_object(&jw);
+	json_key(&jw, "format", 6);
+	json_cstring(&jw, REPORT_FORMAT);
+	json_key(&jw, "generator", 9);
+	json_open_object(&jw);
+	json_key(&jw, "name", 4);
+	json_cstring(&jw, "dyd");
+	json_key(&jw, "version", 7);
+	json_cstring(&jw, DYD_VERSION);
+	json_close_object(&jw);
+	json_key(&jw, "as_of", 5);
+	json_time(&jw, d->as_of);
+	json_key(&jw, "language", 8);
+	json_cstring(&jw, ctx->lang);
+	json_key(&jw, "time_zone", 9);
+	json_cstring(&jw, tz_name(ctx->zone));
+	json_key(&jw, "policy", 6);
+	json_open_object(&jw);
+	json_key(&jw, "id", 2);
+	json_cstring(&jw, d->policy->id);
+	json_key(&jw, "sha256", 6);
+	json_cstring(&jw, d->policy->sha256);
+	json_key(&jw, "service", 7);
+	json_cstring(&jw, d->policy->service);
+	json_key(&jw, "parent_company", 14);
+	json_cstring(&jw, d->policy->parent_company);
+	json_close_object(&jw);
+	json_key(&jw, "account", 7);
+	walk_object(&w, d->record->doc->root, record_fields);
+	json_key(&jw, "decision", 8);
+	json_cjson(&jw, decision);
+	json_close_object(&jw);
+	strbuf_putc(&sb, '\n');
+	cJSON_Delete(decision);
 	strbuf_release(&w.path);
-	if (!*out)
+	if (w.failed) {
+		strbuf_release(&sb);
 		return DYD_ENOMEM;
-	*len = strlen(*out);
-	return 0;
+	}
+	*len = sb.len;
+	*out = strbuf_detach(&sb);
+	return *out ? 0 : DYD_ENOMEM;
 }
