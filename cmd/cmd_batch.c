@@ -3,6 +3,9 @@
 #include "commands.h"
 
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +123,19 @@ static int parse_shard(const char *text, unsigned *k, unsigned *n)
 	*k = (unsigned)a;
 	*n = (unsigned)b;
 	return 0;
+}
+
+/* Each bundle's deflate allocates and frees a few hundred KiB of state
+ * per entry. By default glibc gives that memory back to the kernel after
+ * every entry and faults it in again for the next: a tenth of the
+ * pipeline's CPU. Keeping it is bounded by the peak a single record
+ * needs anyway. */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+#endif
 }
 
 int cmd_batch(int argc, char **argv)
@@ -287,6 +303,7 @@ int cmd_batch(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	keep_freed_memory();
 	rc = dyd_batch_run((const char *const *)argv + optind,
 			   (size_t)(argc - optind), &bopt, &summary, &diags);
 	sigaction(SIGINT, &old_int, NULL);

@@ -36,6 +36,11 @@
 #include <unistd.h>
 
 #define GROUP_MAX 64
+/* How long the committer waits for a group to fill up once its first
+ * record is ready: each group costs a syncfs and three fsyncs, so a group
+ * per record (as one worker would give) cost more than the bundle's
+ * deflate; results lines come at most this much later. */
+#define GROUP_WAIT_NS (200 * 1000000L)
 #define BUNDLE_MAX_BYTES (512u * 1024u * 1024u)
 
 enum outcome {
@@ -799,6 +804,38 @@ static void item_release(struct item *it)
 	memset(it, 0, sizeof(*it));
 }
 
+/* How many records from the next to commit on are done, up to a group. */
+static uint64_t ready_run(const struct batch *b)
+{
+	uint64_t n = 0;
+
+	while (n < GROUP_MAX && b->committed + n < b->filled &&
+	       b->ring[(b->committed + n) % b->cap].done)
+		n++;
+	return n;
+}
+
+/* With the next record done, waits (b->mu held) until a full group is
+ * done, or every record read is done and there are no more, or
+ * GROUP_WAIT_NS have passed. */
+static void group_wait(struct batch *b)
+{
+	struct timespec deadline;
+	uint64_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_nsec += GROUP_WAIT_NS;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	while (!b->stop && (n = ready_run(b)) < GROUP_MAX &&
+	       !(b->input_done && b->committed + n == b->filled))
+		if (pthread_cond_timedwait(&b->changed, &b->mu, &deadline) ==
+		    ETIMEDOUT)
+			break;
+}
+
 static void committer(struct batch *b)
 {
 	const dyd_batch_options *o = b->opt;
@@ -816,10 +853,13 @@ static void committer(struct batch *b)
 			pthread_mutex_unlock(&b->mu);
 			break;
 		}
+		group_wait(b);
+		if (b->stop) {
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
 		first = b->committed;
-		while (n < GROUP_MAX && first + n < b->filled &&
-		       b->ring[(first + n) % b->cap].done)
-			n++;
+		n = ready_run(b);
 		b->progress.seconds = elapsed(b);
 		pthread_mutex_unlock(&b->mu);
 
@@ -1048,6 +1088,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 {
 	struct batch b;
 	pthread_t reader, *workers = NULL;
+	pthread_condattr_t cattr;
 	unsigned jobs = o->jobs, started = 0, i;
 	strbuf sb = STRBUF_INIT;
 	bool have_results = false;
@@ -1149,7 +1190,11 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 		goto out;
 	}
 	pthread_mutex_init(&b.mu, NULL);
-	pthread_cond_init(&b.changed, NULL);
+	/* The committer's group deadline is on the monotonic clock. */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&b.changed, &cattr);
+	pthread_condattr_destroy(&cattr);
 	if (pthread_create(&reader, NULL, reader_main, &b) != 0) {
 		rc = DYD_ENOMEM;
 		goto out_sync;
