@@ -151,7 +151,6 @@ run_batch() { # key input jobs
 	local key=$1 input=$2 jobs=$3 out="$work/out-$1"
 	local n tf rc ok
 	n=$(wc -l <"$input")
-	drop_pending
 	rm -rf "$out"
 	sync
 	log "run $key: $n records, -j$jobs"
@@ -179,7 +178,7 @@ print(sum(json.loads(l)["bytes"] for l in open(sys.argv[1])))' \
 		"$out/results.jsonl")
 	echo "$n ${R_IN[$key]} ${R_OUT[$key]} $wall $user $sys $rss ${R_OTHER[$key]}" \
 		>"$work/stats-$key"
-	pending=$key
+	done_keys="$done_keys $key"
 	log "  ${R_WALL[$key]} s wall, $(calc "${R_USER[$key]} + ${R_SYS[$key]}") s CPU, $(calc "${R_RSS[$key]} / 1024" 1) MiB"
 }
 
@@ -187,28 +186,39 @@ cpu_busy() { # jiffies all CPUs spent busy (user nice system irq softirq steal)
 	awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
 }
 
-# A run's bundles are removed just before the next run (not timed), and
-# the last run's after the report.
-pending=""
-t_rm=0
-drop_pending() {
-	local t0
-	[ -n "$pending" ] || return 0
-	if [ "$keep" = 0 ]; then
-		t0=$(date +%s)
-		log "removing the bundles of $pending (not timed)"
-		rm -rf "$work/out-$pending"
-		t_rm=$((t_rm + $(date +%s) - t0))
-	fi
-	pending=""
+# The bundles of all runs stay until the report is written. Removing a
+# run's bundles just before the next run made the next run slower: on an
+# ext4 without journal, creating a file scans past recently deleted
+# inodes (ext4's recently_deleted(), up to 5 minutes after a delete), and
+# that kernel time was counted as dyd's. For the same reason the leftovers
+# of an earlier invocation are removed first, then the deletes are left to
+# age before the first run.
+done_keys=""
+remove_outputs() {
+	local k
+	[ "$keep" = 0 ] || return 0
+	for k in $done_keys; do
+		rm -rf "$work/out-$k"
+	done
 }
 
 calc() { # expression [decimals]
 	"$py" -c "print(f'{($1):.${2:-2}f}')"
 }
 
+if compgen -G "$work/out-*" >/dev/null; then
+	log "removing the bundles of an earlier run, then 65 s for the deletes to age (not timed)"
+	rm -rf "$work"/out-*
+	sync
+	sleep 65
+fi
+
+# Every run's bundles are kept until the end: about 13 KB per typical and
+# 9 KB per small record.
 free_gb=$(df -P -k "$work" | awk 'NR==2 {print int($4 / 1048576)}')
-need_gb=$(calc "$smax * 12 / 1048576 + 2" 0)
+tsum=$(printf '%s\n' $typical_counts | awk '{s += $1} END {print s + 0}')
+ssum=$(printf '%s\n' $small_counts | awk '{s += $1} END {print s + 0}')
+need_gb=$(calc "($tsum * 2 * 13 + $ssum * 9) / 1048576 + 2" 0)
 if [ "$free_gb" -lt "$need_gb" ]; then
 	die "$work: ${free_gb} GB free, the runs need about ${need_gb} GB"
 fi
@@ -255,7 +265,7 @@ rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 	echo "- binary: $dyd (CMAKE_BUILD_TYPE=Release: $(grep '^CMAKE_C_FLAGS_RELEASE:' "$build/CMakeCache.txt" | cut -d= -f2-)); zlib $(pkg-config --modversion zlib 2>/dev/null || echo '?'), libzip $(pkg-config --modversion libzip 2>/dev/null || echo '?')"
 	echo "- options: \`dyd batch --as-of $asof --quiet -j N -d OUTDIR INPUT\` (plain JSON Lines input, in the page cache; level 6)"
 	echo "- load average before / after: $load_start / $load_end"
-	echo "- total time of this script: ${t_total} s, of which ${t_rm} s removing bundles between runs (the last run's bundles are removed after this report)"
+	echo "- total time of this script: ${t_total} s, not counting the removal of the bundles, which are all kept until this report is written"
 	[ "$quick" = 1 ] && echo "- **quick run** (--quick): smaller counts, not the reference figures"
 	echo
 	echo "## Throughput, typical records"
@@ -337,5 +347,5 @@ EOF
 	echo "| ${R_IN[heavy]} | ${R_OUT[heavy]} | ${R_WALL[heavy]} | $(cpu_of heavy) (${R_USER[heavy]} + ${R_SYS[heavy]}) | $(calc "${R_RSS[heavy]} / 1024" 1) |"
 } | tee "$dir/report.md"
 log "report in $dir/report.md"
-drop_pending
+remove_outputs
 log "done in $(($(date +%s) - t_start)) s"
