@@ -1182,7 +1182,10 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 		rc = DYD_EIO;
 		goto out;
 	}
-	b.cap = 4 * (uint64_t)jobs + GROUP_MAX;
+	/* Room for a group being committed and the next being built, so the
+	 * workers do not wait on the committer's flushes. A done item holds
+	 * no record text, only its names. */
+	b.cap = 4 * (uint64_t)jobs + 2 * GROUP_MAX;
 	b.ring = calloc(b.cap, sizeof(*b.ring));
 	workers = calloc(jobs, sizeof(*workers));
 	if (!b.ring || !workers) {
