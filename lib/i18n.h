@@ -16,9 +16,13 @@ const char *i18n_get(const char *lang, const char *key);
 /* Appends a value to the output, escaping it as the output needs. */
 typedef void (*i18n_put_fn)(strbuf *sb, const char *value);
 
-/* Appends the template for key with each {name} replaced by the value
- * that follows name in vars (a NULL-terminated list of name, value
- * pairs); values go through put. */
+/* Appends template t with each {name} replaced by the value that follows
+ * name in vars (a NULL-terminated list of name, value pairs); values go
+ * through put. For a template already fetched with i18n_get. */
+void i18n_expand(strbuf *sb, const char *t, i18n_put_fn put,
+		 const char *const *vars);
+
+/* i18n_expand of the template for key in lang. */
 void i18n_format(strbuf *sb, const char *lang, const char *key, i18n_put_fn put,
 		 const char *const *vars);
 

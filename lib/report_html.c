@@ -8,9 +8,30 @@
 #include "report.h"
 #include "strbuf.h"
 
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Instants shown as text, remembered for the page: the as-of instant,
+ * the registration and every acceptance date recur, some in every cell
+ * of the sharing matrix. Direct-mapped on the instant. */
+#define TIME_MEMO_SIZE 16
+
+struct time_memo {
+	dyd_time t;
+	bool used, date; /* date: tz_format_date, else tz_format */
+	char text[TZ_FORMAT_BUFSIZE];
+};
+
+/* A purpose's label, looked up and escaped once per page: the sharing
+ * matrix repeats it in every row. */
+struct purpose_text {
+	const char *label;
+	size_t at, len; /* the escaped label, in struct html's escaped */
+};
 
 struct html {
 	strbuf sb;
@@ -20,6 +41,14 @@ struct html {
 	const char *lang;
 	const tz *zone;
 	const report_context *ctx;
+	/* Per purpose; NULL when there was no memory for it, and then each
+	 * use looks the label up again. */
+	struct purpose_text *purposes;
+	strbuf escaped;
+	/* For a piece of text made before it is written, such as a cell's
+	 * reason: reused, where a strbuf of its own cost an allocation. */
+	strbuf scratch;
+	struct time_memo memo[TIME_MEMO_SIZE];
 };
 
 /* Escaping */
@@ -28,6 +57,48 @@ static bool is_bidi_control(unsigned cp)
 {
 	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
 	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Bytes html_escape_n must look at: the five HTML specials, C0 controls
+ * but tab, newline and return, DEL, and the lead bytes of U+0080-U+009F
+ * (0xC2), U+061C (0xD8) and U+2000-U+2FFF (0xE2), where the C1 and bidi
+ * controls live. Every other byte is copied as it is, in runs. */
+static const unsigned char escape_lead[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, /* 0x00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+    0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, /* 0x30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x50 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x70 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x80 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x90 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xA0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xB0 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xC0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, /* 0xD0 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xE0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0xF0 */
+};
+
+/* "&#xHEX;" for cp, in upper case as the page has always had it. */
+static size_t hex_ref(char *buf, unsigned cp)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char tmp[8];
+	size_t n = 0, len = 0;
+
+	do {
+		tmp[n++] = digits[cp & 0xF];
+		cp >>= 4;
+	} while (cp);
+	memcpy(buf, "&#x", 3);
+	len = 3;
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len++] = ';';
+	return len;
 }
 
 /* Text and attribute context alike. Bidi controls become numeric
@@ -40,48 +111,81 @@ static void html_escape_n(strbuf *sb, const char *s, size_t len)
 	size_t i = 0, start = 0;
 	char ref[16];
 
-	while (i < len) {
-		unsigned char c = u[i];
+	for (;;) {
 		const char *rep = NULL;
-		size_t skip = 1;
+		size_t rep_len = 0, skip = 1;
+		unsigned char c;
 
-		if (c == '&')
+		/* Most text has nothing to escape: look at 8 bytes a turn. */
+		while (i + 8 <= len &&
+		       !(escape_lead[u[i]] | escape_lead[u[i + 1]] |
+			 escape_lead[u[i + 2]] | escape_lead[u[i + 3]] |
+			 escape_lead[u[i + 4]] | escape_lead[u[i + 5]] |
+			 escape_lead[u[i + 6]] | escape_lead[u[i + 7]]))
+			i += 8;
+		while (i < len && !escape_lead[u[i]])
+			i++;
+		if (i == len)
+			break;
+		c = u[i];
+		switch (c) {
+		case '&':
 			rep = "&amp;";
-		else if (c == '<')
+			rep_len = 5;
+			break;
+		case '<':
 			rep = "&lt;";
-		else if (c == '>')
+			rep_len = 4;
+			break;
+		case '>':
 			rep = "&gt;";
-		else if (c == '"')
+			rep_len = 4;
+			break;
+		case '"':
 			rep = "&quot;";
-		else if (c == '\'')
+			rep_len = 6;
+			break;
+		case '\'':
 			rep = "&#39;";
-		else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-			 c == 0x7f) {
-			snprintf(ref, sizeof(ref), "&#x%X;",
-				 c == 0x7f ? 0x2421u : 0x2400u + c);
-			rep = ref;
-		} else if (c == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 &&
-			   u[i + 1] <= 0x9F) {
-			rep = "&#xFFFD;";
-			skip = 2;
-		} else if (c == 0xD8 && i + 1 < len && u[i + 1] == 0x9C) {
-			rep = "&#x61C;";
-			skip = 2;
-		} else if (c == 0xE2 && i + 2 < len &&
-			   (u[i + 1] & 0xC0) == 0x80 &&
-			   (u[i + 2] & 0xC0) == 0x80) {
-			unsigned cp = (c & 0x0Fu) << 12 |
-				      (u[i + 1] & 0x3Fu) << 6 |
-				      (u[i + 2] & 0x3Fu);
-			if (is_bidi_control(cp)) {
-				snprintf(ref, sizeof(ref), "&#x%X;", cp);
-				rep = ref;
-				skip = 3;
+			rep_len = 5;
+			break;
+		case 0xC2:
+			if (i + 1 < len && u[i + 1] >= 0x80 &&
+			    u[i + 1] <= 0x9F) {
+				rep = "&#xFFFD;";
+				rep_len = 8;
+				skip = 2;
 			}
+			break;
+		case 0xD8:
+			if (i + 1 < len && u[i + 1] == 0x9C) {
+				rep = "&#x61C;";
+				rep_len = 7;
+				skip = 2;
+			}
+			break;
+		case 0xE2:
+			if (i + 2 < len && (u[i + 1] & 0xC0) == 0x80 &&
+			    (u[i + 2] & 0xC0) == 0x80) {
+				unsigned cp = (c & 0x0Fu) << 12 |
+					      (u[i + 1] & 0x3Fu) << 6 |
+					      (u[i + 2] & 0x3Fu);
+				if (is_bidi_control(cp)) {
+					rep_len = hex_ref(ref, cp);
+					rep = ref;
+					skip = 3;
+				}
+			}
+			break;
+		default: /* C0 controls and DEL */
+			rep_len =
+			    hex_ref(ref, c == 0x7f ? 0x2421u : 0x2400u + c);
+			rep = ref;
+			break;
 		}
 		if (rep) {
 			strbuf_append(sb, s + start, i - start);
-			strbuf_puts(sb, rep);
+			strbuf_append(sb, rep, rep_len);
 			i += skip;
 			start = i;
 		} else {
@@ -127,6 +231,112 @@ static void esc(struct html *h, const char *s)
 	html_escape(&h->sb, s);
 }
 
+/* Decimal integers, as printf writes them. */
+#define NUMBER_BUFSIZE 24
+
+/* Writes v at buf (NUMBER_BUFSIZE bytes) without a NUL; its length. */
+static size_t unsigned_text(char *buf, unsigned long long v)
+{
+	char tmp[NUMBER_BUFSIZE];
+	size_t n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
+static size_t long_text(char *buf, long long v)
+{
+	if (v >= 0)
+		return unsigned_text(buf, (unsigned long long)v);
+	buf[0] = '-';
+	return 1 + unsigned_text(buf + 1, 0ULL - (unsigned long long)v);
+}
+
+static void put_long(strbuf *sb, long v)
+{
+	char buf[NUMBER_BUFSIZE];
+
+	strbuf_append(sb, buf, long_text(buf, v));
+}
+
+static void put_unsigned(strbuf *sb, unsigned long long v)
+{
+	char buf[NUMBER_BUFSIZE];
+
+	strbuf_append(sb, buf, unsigned_text(buf, v));
+}
+
+/* strbuf_printf for the markup of this file, which only needs %s, %d,
+ * %ld, %u, %zu and %%: formatting those here costs a fraction of
+ * vsnprintf, and the page is made of hundreds of such pieces. Any other
+ * conversion is handed to strbuf_vprintf, so the output never differs. */
+static void html_printf(struct html *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void html_printf(struct html *h, const char *fmt, ...)
+{
+	strbuf *sb = &h->sb;
+	size_t start = sb->len;
+	const char *run = fmt, *pct;
+	va_list ap, again;
+
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	while ((pct = strchr(run, '%'))) {
+		strbuf_append(sb, run, (size_t)(pct - run));
+		if (pct[1] == 's') {
+			strbuf_puts(sb, va_arg(ap, const char *));
+			run = pct + 2;
+		} else if (pct[1] == 'd') {
+			put_long(sb, va_arg(ap, int));
+			run = pct + 2;
+		} else if (pct[1] == 'u') {
+			put_unsigned(sb, va_arg(ap, unsigned));
+			run = pct + 2;
+		} else if (pct[1] == 'l' && pct[2] == 'd') {
+			put_long(sb, va_arg(ap, long));
+			run = pct + 3;
+		} else if (pct[1] == 'z' && pct[2] == 'u') {
+			put_unsigned(sb, va_arg(ap, size_t));
+			run = pct + 3;
+		} else if (pct[1] == '%') {
+			strbuf_putc(sb, '%');
+			run = pct + 2;
+		} else {
+			strbuf_truncate(sb, start);
+			strbuf_vprintf(sb, fmt, again);
+			goto done;
+		}
+	}
+	strbuf_puts(sb, run);
+done:
+	va_end(again);
+	va_end(ap);
+}
+
+/* snprintf(buf, size, "%s%s%s%s", a, b, c, d) without the formatting:
+ * keys of the catalog are made this way per table cell. */
+static void make_key(char *buf, size_t size, const char *a, const char *b,
+		     const char *c, const char *d)
+{
+	const char *parts[4] = {a, b, c, d};
+	size_t len = 0, i, n;
+
+	for (i = 0; i < 4; i++) {
+		n = strlen(parts[i]);
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(buf + len, parts[i], n);
+		len += n;
+	}
+	buf[len] = '\0';
+}
+
 /* A value from the record: escaped and bidi-isolated. */
 static void value(struct html *h, const char *s, size_t len)
 {
@@ -152,9 +362,19 @@ static const char *msg(struct html *h, const char *key)
 	return i18n_get(h->lang, key);
 }
 
-static bool has_msg(struct html *h, const char *key)
+/* The translation of key, or NULL where the catalog has none (i18n_get
+ * then answers the key itself). */
+static const char *find_msg(struct html *h, const char *key)
 {
-	return strcmp(i18n_get(h->lang, key), key) != 0;
+	const char *t = i18n_get(h->lang, key);
+
+	return strcmp(t, key) != 0 ? t : NULL;
+}
+
+/* say() of a template already found. */
+static void say_text(struct html *h, const char *t, const char *const *vars)
+{
+	i18n_expand(&h->sb, t, put_escaped, vars);
 }
 
 static void tag_say(struct html *h, const char *open, const char *key,
@@ -167,14 +387,85 @@ static void tag_say(struct html *h, const char *open, const char *key,
 
 /* Times */
 
+/* Writes v as two digits. */
+static char *two_digits(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* "YYYY-MM-DD" as "%04d-%02u-%02u" writes it, for the dates a record can
+ * hold; false for the others, which snprintf then formats. */
+static bool civil_date(const tz_local *l, char *buf)
+{
+	int y = l->year;
+
+	if (y < 0 || y > 9999 || l->month > 99 || l->day > 99)
+		return false;
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	two_digits(buf + 5, l->month);
+	buf[7] = '-';
+	two_digits(buf + 8, l->day);
+	buf[10] = '\0';
+	return true;
+}
+
+static void memo_format(struct html *h, dyd_time t, bool date, char *buf)
+{
+	uint64_t mix = (uint64_t)t * UINT64_C(0x9E3779B97F4A7C15);
+	struct time_memo *m = &h->memo[(mix >> 59 ^ date) % TIME_MEMO_SIZE];
+
+	if (!m->used || m->t != t || m->date != date) {
+		if (date)
+			tz_format_date(h->zone, t, m->text);
+		else
+			tz_format(h->zone, t, m->text);
+		m->t = t;
+		m->date = date;
+		m->used = true;
+	}
+	memcpy(buf, m->text, strlen(m->text) + 1);
+}
+
+/* tz_format in the reader's zone. */
+static void local_time(struct html *h, dyd_time t, char *buf)
+{
+	memo_format(h, t, false, buf);
+}
+
+/* tz_format_date in the reader's zone. */
+static void local_date(struct html *h, dyd_time t, char *buf)
+{
+	memo_format(h, t, true, buf);
+}
+
 /* "2016-09-03T12:42:10Z", for datetime attributes (whole seconds). */
 static void iso_seconds(dyd_time t, char *buf)
 {
 	tz_local l;
+	char *p = buf + 10;
 
 	time_civil(t, &l);
-	snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02uT%02u:%02u:%02uZ",
-		 l.year, l.month, l.day, l.hour, l.minute, l.second);
+	if (!civil_date(&l, buf) || l.hour > 99 || l.minute > 99 ||
+	    l.second > 99) {
+		snprintf(buf, TZ_FORMAT_BUFSIZE,
+			 "%04d-%02u-%02uT%02u:%02u:%02uZ", l.year, l.month,
+			 l.day, l.hour, l.minute, l.second);
+		return;
+	}
+	*p++ = 'T';
+	p = two_digits(p, l.hour);
+	*p++ = ':';
+	p = two_digits(p, l.minute);
+	*p++ = ':';
+	p = two_digits(p, l.second);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 /* A policy date is a date, not an instant: shown as the policy says. */
@@ -183,8 +474,9 @@ static void policy_date(dyd_time t, char *buf)
 	tz_local l;
 
 	time_civil(t, &l);
-	snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u", l.year, l.month,
-		 l.day);
+	if (!civil_date(&l, buf))
+		snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u", l.year,
+			 l.month, l.day);
 }
 
 static void put_time(struct html *h, dyd_time t)
@@ -192,8 +484,10 @@ static void put_time(struct html *h, dyd_time t)
 	char iso[TZ_FORMAT_BUFSIZE], local[TZ_FORMAT_BUFSIZE];
 
 	iso_seconds(t, iso);
-	tz_format(h->zone, t, local);
-	strbuf_printf(&h->sb, "<time datetime=\"%s\">", iso);
+	local_time(h, t, local);
+	raw(h, "<time datetime=\"");
+	raw(h, iso);
+	raw(h, "\">");
 	esc(h, local);
 	raw(h, "</time>");
 }
@@ -203,8 +497,11 @@ static void put_date(struct html *h, dyd_time t)
 	char iso[TZ_FORMAT_BUFSIZE];
 
 	policy_date(t, iso);
-	strbuf_printf(&h->sb, "<time class=\"nw\" datetime=\"%s\">%s</time>",
-		      iso, iso);
+	raw(h, "<time class=\"nw\" datetime=\"");
+	raw(h, iso);
+	raw(h, "\">");
+	raw(h, iso);
+	raw(h, "</time>");
 }
 
 /* The date a cell is shared since: the policy date when that is what
@@ -217,14 +514,48 @@ static void since_text(struct html *h, const decision_cell *c,
 	if (c->since == t->effective)
 		policy_date(c->since, buf);
 	else
-		tz_format_date(h->zone, c->since, buf);
+		local_date(h, c->since, buf);
 }
 
 /* Record values */
 
 static const char *purpose_label(struct html *h, size_t purpose)
 {
+	if (h->purposes)
+		return h->purposes[purpose].label;
 	return text_get(&h->p->purposes[purpose].label, h->lang);
+}
+
+/* esc(h, purpose_label(h, purpose)). */
+static void esc_purpose(struct html *h, size_t purpose)
+{
+	const struct purpose_text *t;
+
+	if (!h->purposes) {
+		esc(h, purpose_label(h, purpose));
+		return;
+	}
+	t = &h->purposes[purpose];
+	if (t->len)
+		strbuf_append(&h->sb, h->escaped.data + t->at, t->len);
+}
+
+static void prepare_purposes(struct html *h)
+{
+	size_t i, n = h->p->purpose_count;
+
+	h->purposes = malloc((n ? n : 1) * sizeof(*h->purposes));
+	for (i = 0; h->purposes && i < n; i++) {
+		struct purpose_text *t = &h->purposes[i];
+		t->label = text_get(&h->p->purposes[i].label, h->lang);
+		t->at = h->escaped.len;
+		html_escape(&h->escaped, t->label);
+		t->len = h->escaped.len - t->at;
+	}
+	if (h->escaped.failed) {
+		free(h->purposes);
+		h->purposes = NULL;
+	}
 }
 
 /* A number as the record wrote it where known; independent of locale. */
@@ -236,6 +567,16 @@ static void number_text(const doc_node *n, char *buf, size_t size)
 		snprintf(buf, size, "%s", n->text);
 		return;
 	}
+	/* Counts are whole numbers, and below 10^15 "%.15g" writes one as
+	 * its plain digits ("-0" aside), which long_text does faster. */
+	if (size >= NUMBER_BUFSIZE && n->number > -1e15 && n->number < 1e15) {
+		long long whole = (long long)n->number;
+		if ((double)whole == n->number &&
+		    !(whole == 0 && signbit(n->number))) {
+			buf[long_text(buf, whole)] = '\0';
+			return;
+		}
+	}
 	snprintf(buf, size, "%.15g", n->number);
 	comma = strchr(buf, ',');
 	if (comma)
@@ -245,13 +586,18 @@ static void number_text(const doc_node *n, char *buf, size_t size)
 /* The translation of an enumerated value, or the value itself. */
 static void enum_value(struct html *h, const char *v)
 {
+	size_t len = strlen(v);
+	const char *t = NULL;
 	char key[96];
 
-	snprintf(key, sizeof(key), "html.value.%s", v);
-	if (strlen(v) < 64 && has_msg(h, key))
-		say(h, key, NULL);
+	if (len < 64) {
+		make_key(key, sizeof(key), "html.value.", v, "", "");
+		t = find_msg(h, key);
+	}
+	if (t)
+		say_text(h, t, NULL);
 	else
-		value(h, v, strlen(v));
+		value(h, v, len);
 }
 
 /* One field of a record object, by its kind. */
@@ -304,14 +650,14 @@ static const field_spec *top_field(const char *name)
 
 static void field_label(struct html *h, const char *section, const char *name)
 {
+	const char *t;
 	char key[128];
 
-	if (section)
-		snprintf(key, sizeof(key), "html.field.%s.%s", section, name);
-	else
-		snprintf(key, sizeof(key), "html.field.%s", name);
-	if (has_msg(h, key))
-		say(h, key, NULL);
+	make_key(key, sizeof(key), "html.field.", section ? section : "",
+		 section ? "." : "", name);
+	t = find_msg(h, key);
+	if (t)
+		say_text(h, t, NULL);
 	else
 		esc(h, name);
 }
@@ -470,7 +816,7 @@ static void render_head(struct html *h)
 	       "<meta name=\"generator\" content=\"dyd " DYD_VERSION "\">\n");
 	tag_say(h, "<title>", "html.title", title_vars, "</title>\n");
 	raw(h, "<style>\n");
-	raw(h, stylesheet);
+	strbuf_append(&h->sb, stylesheet, sizeof(stylesheet) - 1);
 	raw(h, "</style>\n</head>\n<body>\n");
 }
 
@@ -491,7 +837,7 @@ static void render_header(struct html *h)
 	char as_of[TZ_FORMAT_BUFSIZE];
 	size_t i;
 
-	tz_format(h->zone, h->d->as_of, as_of);
+	local_time(h, h->d->as_of, as_of);
 	{
 		const char *iv[] = {"account", h->rec->account_id,
 				    "phone",   h->rec->phone,
@@ -505,7 +851,7 @@ static void render_header(struct html *h)
 	tag_say(h, "<h2 id=\"nav-h\">", "html.nav", NULL, "</h2>");
 	raw(h, "<ol>");
 	for (i = 0; i < sizeof(section_ids) / sizeof(*section_ids); i++) {
-		strbuf_printf(&h->sb, "<li><a href=\"#%s\">", section_ids[i]);
+		html_printf(h, "<li><a href=\"#%s\">", section_ids[i]);
 		say(h, section_keys[i], v);
 		raw(h, "</a></li>");
 	}
@@ -516,10 +862,10 @@ static void open_section(struct html *h, size_t i)
 {
 	const char *v[] = {"service", h->p->service, "parent",
 			   h->p->parent_company, NULL};
-	strbuf_printf(&h->sb,
-		      "<section id=\"%s\" aria-labelledby=\"%s-h\">\n"
-		      "<h2 id=\"%s-h\">",
-		      section_ids[i], section_ids[i], section_ids[i]);
+	html_printf(h,
+		    "<section id=\"%s\" aria-labelledby=\"%s-h\">\n"
+		    "<h2 id=\"%s-h\">",
+		    section_ids[i], section_ids[i], section_ids[i]);
 	say(h, section_keys[i], v);
 	raw(h, "</h2>\n");
 }
@@ -646,13 +992,13 @@ static void render_ignored(struct html *h)
 	for (i = 0; i < o->ignored_count; i++) {
 		const record_event *ev = o->ignored[i].event;
 		char key[64], ckey[64], wkey[64];
-		snprintf(key, sizeof(key), "event.%s",
-			 event_type_name(ev->type));
-		snprintf(ckey, sizeof(ckey), "channel.%s",
-			 ev->channel ? ev->channel : "");
-		snprintf(wkey, sizeof(wkey), "ignored.%s",
-			 ignored_why_name(o->ignored[i].why));
-		tz_format(h->zone, ev->at, at);
+		make_key(key, sizeof(key), "event.", event_type_name(ev->type),
+			 "", "");
+		make_key(ckey, sizeof(ckey), "channel.",
+			 ev->channel ? ev->channel : "", "", "");
+		make_key(wkey, sizeof(wkey), "ignored.",
+			 ignored_why_name(o->ignored[i].why), "", "");
+		local_time(h, ev->at, at);
 		{
 			const char *v[] = {"type", msg(h, key),	 "at",
 					   at,	   "channel",	 msg(h, ckey),
@@ -691,15 +1037,15 @@ static void render_optout(struct html *h)
 	t = &p->terms[o->terms];
 	snprintf(days, sizeof(days), "%u", t->optout->window_days);
 	policy_date(t->effective, eff);
-	tz_format(h->zone, d->record->registered_at, reg);
+	local_time(h, d->record->registered_at, reg);
 	if (o->has_window) {
-		tz_format(h->zone, o->window_start, start);
-		tz_format(h->zone, o->window_end, end);
+		local_time(h, o->window_start, start);
+		local_time(h, o->window_end, end);
 	}
 	if (o->choice) {
-		tz_format(h->zone, o->choice->at, at);
-		snprintf(ckey, sizeof(ckey), "channel.%s",
-			 o->choice->channel ? o->choice->channel : "");
+		local_time(h, o->choice->at, at);
+		make_key(ckey, sizeof(ckey), "channel.",
+			 o->choice->channel ? o->choice->channel : "", "", "");
 		channel = msg(h, ckey);
 	}
 	switch (o->status) {
@@ -757,11 +1103,11 @@ static void render_optout(struct html *h)
 				   "effective",	 eff,
 				   "registered", reg,
 				   NULL};
-		strbuf_printf(&h->sb,
-			      "<div class=\"answer %s\">\n<p class=\"verdict\">"
-			      "<span class=\"sym\" aria-hidden=\"true\">%s"
-			      "</span> ",
-			      cls, sym);
+		html_printf(h,
+			    "<div class=\"answer %s\">\n<p class=\"verdict\">"
+			    "<span class=\"sym\" aria-hidden=\"true\">%s"
+			    "</span> ",
+			    cls, sym);
 		say(h, verdict, v);
 		raw(h, "</p>\n");
 		tag_say(h, "<p>", reason_key, v, "</p>\n");
@@ -790,7 +1136,7 @@ static void render_terms(struct html *h)
 	size_t i;
 
 	open_section(h, 1);
-	tz_format(h->zone, d->as_of, as_of);
+	local_time(h, d->as_of, as_of);
 	{
 		const char *v[] = {"as_of", as_of, NULL};
 		raw(h, "<div class=\"scroll stack\"><table>");
@@ -810,7 +1156,7 @@ static void render_terms(struct html *h)
 		const char *status_key = "", *detail_key = NULL, *sym = "";
 		const char *cls = "";
 
-		tz_format(h->zone, dt->accepted_at, at);
+		local_time(h, dt->accepted_at, at);
 		policy_date(t->deadline, deadline);
 		switch (dt->status) {
 		case TERMS_ACCEPTED:
@@ -844,13 +1190,12 @@ static void render_terms(struct html *h)
 		esc(h, msg(h, "html.terms.col.effective"));
 		raw(h, "\">");
 		put_date(h, t->effective);
-		strbuf_printf(&h->sb, "</td><td class=\"%s\" data-label=\"",
-			      cls);
+		html_printf(h, "</td><td class=\"%s\" data-label=\"", cls);
 		esc(h, msg(h, "html.terms.col.status"));
-		strbuf_printf(&h->sb,
-			      "\"><strong><span class=\"sym\" "
-			      "aria-hidden=\"true\">%s</span> ",
-			      sym);
+		html_printf(h,
+			    "\"><strong><span class=\"sym\" "
+			    "aria-hidden=\"true\">%s</span> ",
+			    sym);
 		{
 			const char *v[] = {"at", at, "deadline", deadline,
 					   NULL};
@@ -862,11 +1207,15 @@ static void render_terms(struct html *h)
 			}
 		}
 		if (dt->status == TERMS_OVERDUE && t->when_overdue) {
+			const char *text = NULL;
 			raw(h, "<br>");
-			snprintf(key, sizeof(key), "html.overdue.%s",
-				 t->when_overdue);
-			if (strlen(t->when_overdue) < 64 && has_msg(h, key))
-				say(h, key, NULL);
+			if (strlen(t->when_overdue) < 64) {
+				make_key(key, sizeof(key), "html.overdue.",
+					 t->when_overdue, "", "");
+				text = find_msg(h, key);
+			}
+			if (text)
+				say_text(h, text, NULL);
 			else
 				esc(h, t->when_overdue);
 		}
@@ -931,9 +1280,9 @@ static void render_cell(struct html *h, const decision_category *dc,
 		raw(h, "</span></td>");
 		return;
 	}
-	strbuf_printf(&h->sb, "<td class=\"%s\" data-label=\"",
-		      c->shared ? "shared" : "kept");
-	esc(h, purpose_label(h, purpose));
+	html_printf(h, "<td class=\"%s\" data-label=\"",
+		    c->shared ? "shared" : "kept");
+	esc_purpose(h, purpose);
 	raw(h, "\">");
 	if (c->shared) {
 		since_text(h, c, dc->category, since);
@@ -942,16 +1291,16 @@ static void render_cell(struct html *h, const decision_category *dc,
 		       "</span> ");
 		i18n_format(&h->sb, h->lang, "html.cell.shared", put_nowrap, v);
 	} else {
-		strbuf reason = STRBUF_INIT;
+		strbuf *reason = &h->scratch;
+		strbuf_truncate(reason, 0);
 		withheld_reason(h, c->by, c->region,
-				dc->category->rules[c->rule].since, &reason);
-		h->sb.failed |= reason.failed;
-		const char *v[] = {"reason", reason.data ? reason.data : "",
+				dc->category->rules[c->rule].since, reason);
+		h->sb.failed |= reason->failed;
+		const char *v[] = {"reason", reason->data ? reason->data : "",
 				   NULL};
 		raw(h, "<span class=\"sym\" aria-hidden=\"true\">&#x25CB;"
 		       "</span> ");
 		say(h, "html.cell.withheld", v);
-		strbuf_release(&reason);
 	}
 	raw(h, "</td>");
 }
@@ -978,7 +1327,7 @@ static void render_sharing(struct html *h)
 	say(h, "html.legend.none", NULL);
 	raw(h, "</li></ul>\n");
 
-	tz_format(h->zone, d->as_of, as_of);
+	local_time(h, d->as_of, as_of);
 	{
 		const char *v[] = {"parent", p->parent_company, "as_of", as_of,
 				   NULL};
@@ -991,7 +1340,7 @@ static void render_sharing(struct html *h)
 		"</th>");
 	for (j = 0; j < p->purpose_count; j++) {
 		raw(h, "<th scope=\"col\">");
-		esc(h, purpose_label(h, j));
+		esc_purpose(h, j);
 		raw(h, "</th>");
 	}
 	raw(h, "</tr></thead>\n<tbody>\n");
@@ -1043,7 +1392,7 @@ static void render_sharing(struct html *h)
 		"</h3>\n<dl class=\"plain\">\n");
 	for (j = 0; j < p->purpose_count; j++) {
 		raw(h, "<dt>");
-		esc(h, purpose_label(h, j));
+		esc_purpose(h, j);
 		raw(h, "</dt><dd>");
 		esc(h, text_get(&p->purposes[j].description, h->lang));
 		raw(h, "</dd>\n");
@@ -1054,41 +1403,46 @@ static void render_sharing(struct html *h)
 
 /* Record tables: one column per field of the section's spec. */
 
-static void data_label_attr(struct html *h, const char *section,
-			    const char *name)
+/* The text of a cell's data-label, which narrow screens show. */
+static const char *data_label(struct html *h, const char *section,
+			      const char *name)
 {
-	strbuf label = STRBUF_INIT;
+	const char *t;
 	char key[128];
 
-	snprintf(key, sizeof(key), "html.field.%s.%s", section, name);
-	strbuf_puts(&label, has_msg(h, key) ? msg(h, key) : name);
-	raw(h, " data-label=\"");
-	esc(h, label.data ? label.data : "");
-	raw(h, "\"");
-	h->sb.failed |= label.failed;
-	strbuf_release(&label);
+	make_key(key, sizeof(key), "html.field.", section, ".", name);
+	t = find_msg(h, key);
+	return t ? t : name;
 }
 
 static void hosting_label(struct html *h, const doc_node *n)
 {
+	const char *t = NULL;
 	char key[64];
 
 	if (doc_is_text(n) && n->len < 32) {
-		snprintf(key, sizeof(key), "html.hosting.%s", n->text);
-		if (has_msg(h, key)) {
-			const char *v[] = {"parent", h->p->parent_company,
-					   NULL};
-			raw(h, "<span class=\"host host-");
-			esc(h, n->text);
-			raw(h, "\">");
-			say(h, key, v);
-			raw(h, "</span>");
-			return;
-		}
+		make_key(key, sizeof(key), "html.hosting.", n->text, "", "");
+		t = find_msg(h, key);
+	}
+	if (t) {
+		const char *v[] = {"parent", h->p->parent_company, NULL};
+		raw(h, "<span class=\"host host-");
+		esc(h, n->text);
+		raw(h, "\">");
+		say_text(h, t, v);
+		raw(h, "</span>");
+		return;
 	}
 	if (doc_is_text(n))
 		value(h, n->text, n->len);
 }
+
+/* What is the same in every row of a column, found once per table. */
+struct table_column {
+	const field_spec *spec;
+	const char *label; /* of its cells */
+	bool hosting;
+};
 
 /* A table of an array of objects; the first field heads the row. */
 static void object_table(struct html *h, const char *section,
@@ -1097,7 +1451,8 @@ static void object_table(struct html *h, const char *section,
 {
 	const field_spec *f = top_field(section);
 	const doc_node *arr = record_array(h->rec, section);
-	size_t i, k;
+	struct table_column *cols;
+	size_t i, k, count;
 
 	if (!f || !f->sub)
 		return;
@@ -1105,6 +1460,21 @@ static void object_table(struct html *h, const char *section,
 		tag_say(h, "<p class=\"note\">", "html.data.empty", NULL,
 			"</p>\n");
 		return;
+	}
+	for (count = 0; order[count]; count++)
+		;
+	cols = calloc(count ? count : 1, sizeof(*cols));
+	if (!cols) {
+		h->sb.failed = true;
+		return;
+	}
+	for (k = 0; k < count; k++) {
+		size_t s;
+		for (s = 0; f->sub[s].name; s++)
+			if (strcmp(f->sub[s].name, order[k]) == 0)
+				cols[k].spec = &f->sub[s];
+		cols[k].label = data_label(h, section, order[k]);
+		cols[k].hosting = strcmp(order[k], "hosting") == 0;
 	}
 	raw(h, "<div class=\"scroll stack\"><table>");
 	tag_say(h, caption_shown ? "<caption>" : "<caption class=\"vh\">",
@@ -1118,29 +1488,25 @@ static void object_table(struct html *h, const char *section,
 	for (i = 0; i < arr->count; i++) {
 		const doc_node *item = arr->items[i];
 		raw(h, "<tr>");
-		for (k = 0; order[k]; k++) {
+		for (k = 0; k < count; k++) {
 			const doc_node *n = doc_get(item, order[k]);
-			const field_spec *fs = NULL;
-			size_t s;
-			for (s = 0; f->sub[s].name; s++)
-				if (strcmp(f->sub[s].name, order[k]) == 0)
-					fs = &f->sub[s];
 			if (k == 0) {
 				raw(h, "<th scope=\"row\">");
 			} else {
-				raw(h, "<td");
-				data_label_attr(h, section, order[k]);
-				raw(h, ">");
+				raw(h, "<td data-label=\"");
+				esc(h, cols[k].label);
+				raw(h, "\">");
 			}
-			if (n && strcmp(order[k], "hosting") == 0)
+			if (n && cols[k].hosting)
 				hosting_label(h, n);
-			else if (n && fs)
-				field_value(h, fs, n);
+			else if (n && cols[k].spec)
+				field_value(h, cols[k].spec, n);
 			raw(h, k == 0 ? "</th>" : "</td>");
 		}
 		raw(h, "</tr>\n");
 	}
 	raw(h, "</tbody></table></div>\n");
+	free(cols);
 }
 
 /* 4. Business chats */
@@ -1259,8 +1625,8 @@ static void event_text(struct html *h, strbuf *sb, const record_event *ev)
 {
 	char ckey[64];
 
-	snprintf(ckey, sizeof(ckey), "channel.%s",
-		 ev->channel ? ev->channel : "");
+	make_key(ckey, sizeof(ckey), "channel.", ev->channel ? ev->channel : "",
+		 "", "");
 	{
 		const char *v[] = {"terms",
 				   ev->type == EVENT_TERMS_ACCEPTED
@@ -1294,16 +1660,16 @@ static void render_events(struct html *h)
 		"</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < rec->event_count; i++) {
 		const record_event *ev = &rec->events[i];
-		strbuf text = STRBUF_INIT;
-		event_text(h, &text, ev);
-		h->sb.failed |= text.failed;
+		strbuf *text = &h->scratch;
+		strbuf_truncate(text, 0);
+		event_text(h, text, ev);
+		h->sb.failed |= text->failed;
 		raw(h, "<tr><th scope=\"row\">");
 		put_time(h, ev->at);
 		raw(h, "</th><td data-label=\"");
 		esc(h, msg(h, "html.event.col.what"));
 		raw(h, "\">");
-		esc(h, text.data ? text.data : "");
-		strbuf_release(&text);
+		esc(h, text->data ? text->data : "");
 		if (ev->at > h->d->as_of) {
 			raw(h, "<br><span class=\"note\">");
 			say(h, "html.data.after_as_of", NULL);
@@ -1318,9 +1684,10 @@ static void render_events(struct html *h)
 				char wkey[64];
 				if (h->d->optout.ignored[k].event != ev)
 					continue;
-				snprintf(wkey, sizeof(wkey), "ignored.%s",
+				make_key(wkey, sizeof(wkey), "ignored.",
 					 ignored_why_name(
-					     h->d->optout.ignored[k].why));
+					     h->d->optout.ignored[k].why),
+					 "", "");
 				raw(h, "<br><span class=\"note\">");
 				say(h, "html.tl.not_counted", NULL);
 				raw(h, ": ");
@@ -1367,7 +1734,7 @@ static void render_devices(struct html *h)
 	}
 	for (i = 0; i < arr->count; i++) {
 		char n[24];
-		snprintf(n, sizeof(n), "%zu", i + 1);
+		n[unsigned_text(n, i + 1)] = '\0';
 		const char *v[] = {"n", n, NULL};
 		if (arr->count > 1)
 			tag_say(h, "<p><strong>", "html.data.device", v,
@@ -1520,7 +1887,7 @@ static int tl_collect(struct html *h, tl_item **out, size_t *count)
 		char days[16], end[TZ_FORMAT_BUFSIZE];
 		snprintf(days, sizeof(days), "%u",
 			 p->terms[d->optout.terms].optout->window_days);
-		tz_format_date(h->zone, d->optout.window_end, end);
+		local_date(h, d->optout.window_end, end);
 		const char *v[] = {"days", days, "end", end, NULL};
 		TL_ADD(d->optout.window_start, TL_WINDOW, "html.tl.window", v);
 		items[n - 1].until = d->optout.window_end;
@@ -1579,7 +1946,7 @@ static void tl_date(struct html *h, const tl_item *it, char *buf)
 	if (it->policy_date)
 		policy_date(it->at, buf);
 	else
-		tz_format_date(h->zone, it->at, buf);
+		local_date(h, it->at, buf);
 }
 
 static void tl_svg(struct html *h, const tl_item *items, size_t n, dyd_time lo,
@@ -1593,15 +1960,15 @@ static void tl_svg(struct html *h, const tl_item *items, size_t n, dyd_time lo,
 	int year, step;
 	size_t i;
 
-	tz_format_date(h->zone, items[0].at, start);
-	tz_format_date(h->zone, items[n - 1].at, end);
+	local_date(h, items[0].at, start);
+	local_date(h, items[n - 1].at, end);
 	snprintf(count, sizeof(count), "%zu", n);
-	strbuf_printf(&h->sb,
-		      "<div class=\"scroll\"><svg class=\"tl\" role=\"img\" "
-		      "aria-labelledby=\"tl-title tl-desc\" "
-		      "viewBox=\"0 0 %d %ld\" width=\"%d\" height=\"%ld\" "
-		      "xmlns=\"http://www.w3.org/2000/svg\">\n",
-		      TL_WIDTH, height, TL_WIDTH, height);
+	html_printf(h,
+		    "<div class=\"scroll\"><svg class=\"tl\" role=\"img\" "
+		    "aria-labelledby=\"tl-title tl-desc\" "
+		    "viewBox=\"0 0 %d %ld\" width=\"%d\" height=\"%ld\" "
+		    "xmlns=\"http://www.w3.org/2000/svg\">\n",
+		    TL_WIDTH, height, TL_WIDTH, height);
 	{
 		const char *v[] = {"service", h->p->service, "start",
 				   start,     "end",	     end,
@@ -1614,22 +1981,22 @@ static void tl_svg(struct html *h, const tl_item *items, size_t n, dyd_time lo,
 	/* After the as-of instant: the future, as the report sees it. */
 	if (d->as_of < hi) {
 		x = tl_x(d->as_of, lo, hi);
-		strbuf_printf(&h->sb,
-			      "<rect class=\"future\" x=\"%ld\" y=\"%d\" "
-			      "width=\"%ld\" height=\"%ld\"/>\n",
-			      x, TL_AXIS, TL_WIDTH - TL_RIGHT - x,
-			      height - TL_AXIS);
+		html_printf(h,
+			    "<rect class=\"future\" x=\"%ld\" y=\"%d\" "
+			    "width=\"%ld\" height=\"%ld\"/>\n",
+			    x, TL_AXIS, TL_WIDTH - TL_RIGHT - x,
+			    height - TL_AXIS);
 	}
 	for (i = 0; i < n; i++) {
 		if (items[i].kind != TL_WINDOW)
 			continue;
 		x = tl_x(items[i].at, lo, hi);
 		x2 = tl_x(items[i].until, lo, hi);
-		strbuf_printf(&h->sb,
-			      "<rect class=\"band\" x=\"%ld\" y=\"%d\" "
-			      "width=\"%ld\" height=\"%ld\"/>\n",
-			      x, TL_AXIS, x2 - x < 3 ? 3 : x2 - x,
-			      height - TL_AXIS);
+		html_printf(h,
+			    "<rect class=\"band\" x=\"%ld\" y=\"%d\" "
+			    "width=\"%ld\" height=\"%ld\"/>\n",
+			    x, TL_AXIS, x2 - x < 3 ? 3 : x2 - x,
+			    height - TL_AXIS);
 	}
 	/* Year ticks: at most about a dozen. */
 	time_civil(lo, &first);
@@ -1642,17 +2009,17 @@ static void tl_svg(struct html *h, const tl_item *items, size_t n, dyd_time lo,
 		if (dyd_time_parse(text, 10, true, &jan1))
 			continue;
 		x = tl_x(jan1, lo, hi);
-		strbuf_printf(&h->sb,
-			      "<line class=\"grid\" x1=\"%ld\" y1=\"%d\" "
-			      "x2=\"%ld\" y2=\"%ld\"/>"
-			      "<text class=\"year\" x=\"%ld\" y=\"%d\" "
-			      "text-anchor=\"middle\">%d</text>\n",
-			      x, TL_AXIS - 4, x, height, x, TL_AXIS - 10, year);
+		html_printf(h,
+			    "<line class=\"grid\" x1=\"%ld\" y1=\"%d\" "
+			    "x2=\"%ld\" y2=\"%ld\"/>"
+			    "<text class=\"year\" x=\"%ld\" y=\"%d\" "
+			    "text-anchor=\"middle\">%d</text>\n",
+			    x, TL_AXIS - 4, x, height, x, TL_AXIS - 10, year);
 	}
-	strbuf_printf(&h->sb,
-		      "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-		      "y2=\"%d\"/>\n",
-		      TL_LEFT, TL_AXIS, TL_WIDTH - TL_RIGHT, TL_AXIS);
+	html_printf(h,
+		    "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		    "y2=\"%d\"/>\n",
+		    TL_LEFT, TL_AXIS, TL_WIDTH - TL_RIGHT, TL_AXIS);
 	for (i = 0; i < n; i++) {
 		const tl_item *it = &items[i];
 		size_t chars;
@@ -1660,50 +2027,48 @@ static void tl_svg(struct html *h, const tl_item *items, size_t n, dyd_time lo,
 
 		x = tl_x(it->at, lo, hi);
 		y = TL_TOP + (long)i * TL_ROW;
-		strbuf_printf(&h->sb,
-			      "<line class=\"lead\" x1=\"%ld\" y1=\"%d\" "
-			      "x2=\"%ld\" y2=\"%ld\"/>",
-			      x, TL_AXIS, x, y);
+		html_printf(h,
+			    "<line class=\"lead\" x1=\"%ld\" y1=\"%d\" "
+			    "x2=\"%ld\" y2=\"%ld\"/>",
+			    x, TL_AXIS, x, y);
 		switch (it->kind) {
 		case TL_REG:
-			strbuf_printf(&h->sb,
-				      "<circle class=\"mark\" cx=\"%ld\" "
-				      "cy=\"%ld\" r=\"6\"/>",
-				      x, y);
+			html_printf(h,
+				    "<circle class=\"mark\" cx=\"%ld\" "
+				    "cy=\"%ld\" r=\"6\"/>",
+				    x, y);
 			break;
 		case TL_POLICY:
-			strbuf_printf(&h->sb,
-				      "<rect class=\"mark policy\" x=\"%ld\" "
-				      "y=\"%ld\" width=\"9\" height=\"9\" "
-				      "transform=\"rotate(45 %ld %ld)\"/>",
-				      x - 4, y - 4, x, y);
+			html_printf(h,
+				    "<rect class=\"mark policy\" x=\"%ld\" "
+				    "y=\"%ld\" width=\"9\" height=\"9\" "
+				    "transform=\"rotate(45 %ld %ld)\"/>",
+				    x - 4, y - 4, x, y);
 			break;
 		case TL_WINDOW:
 			x2 = tl_x(it->until, lo, hi);
-			strbuf_printf(&h->sb,
-				      "<line class=\"span\" x1=\"%ld\" "
-				      "y1=\"%ld\" x2=\"%ld\" y2=\"%ld\"/>",
-				      x, y, x2 < x + 3 ? x + 3 : x2, y);
+			html_printf(h,
+				    "<line class=\"span\" x1=\"%ld\" "
+				    "y1=\"%ld\" x2=\"%ld\" y2=\"%ld\"/>",
+				    x, y, x2 < x + 3 ? x + 3 : x2, y);
 			break;
 		case TL_ACCEPT:
-			strbuf_printf(
-			    &h->sb,
-			    "<rect class=\"mark\" x=\"%ld\" y=\"%ld\" "
-			    "width=\"10\" height=\"10\"/>",
-			    x - 5, y - 5);
+			html_printf(h,
+				    "<rect class=\"mark\" x=\"%ld\" y=\"%ld\" "
+				    "width=\"10\" height=\"10\"/>",
+				    x - 5, y - 5);
 			break;
 		case TL_CHOICE:
-			strbuf_printf(&h->sb,
-				      "<path class=\"mark%s\" d=\"M%ld %ldl6 "
-				      "10h-12z\"/>",
-				      it->ignored ? " ignored" : "", x, y - 6);
+			html_printf(h,
+				    "<path class=\"mark%s\" d=\"M%ld %ldl6 "
+				    "10h-12z\"/>",
+				    it->ignored ? " ignored" : "", x, y - 6);
 			break;
 		case TL_ASOF:
-			strbuf_printf(
-			    &h->sb,
-			    "<line class=\"asof\" x1=\"%ld\" y1=\"%d\" "
-			    "x2=\"%ld\" y2=\"%ld\"/>",
-			    x, TL_AXIS - 6, x, height);
+			html_printf(h,
+				    "<line class=\"asof\" x1=\"%ld\" y1=\"%d\" "
+				    "x2=\"%ld\" y2=\"%ld\"/>",
+				    x, TL_AXIS - 6, x, height);
 			break;
 		}
 		/* Labels go right of the mark, or left when they would not
@@ -1716,13 +2081,13 @@ static void tl_svg(struct html *h, const tl_item *items, size_t n, dyd_time lo,
 			x2 = x;
 		right = x2 + 12 + (long)(chars * 66 / 10) <= TL_WIDTH - 2;
 		if (right)
-			strbuf_printf(&h->sb, "<text x=\"%ld\" y=\"%ld\">",
-				      x2 + 12, y + 4);
+			html_printf(h, "<text x=\"%ld\" y=\"%ld\">", x2 + 12,
+				    y + 4);
 		else
-			strbuf_printf(&h->sb,
-				      "<text x=\"%ld\" y=\"%ld\" "
-				      "text-anchor=\"end\">",
-				      x - 12, y + 4);
+			html_printf(h,
+				    "<text x=\"%ld\" y=\"%ld\" "
+				    "text-anchor=\"end\">",
+				    x - 12, y + 4);
 		esc(h, date);
 		raw(h, " \xC2\xB7 ");
 		esc(h, it->label);
@@ -1770,8 +2135,8 @@ static int render_timeline(struct html *h)
 			put_time(h, it->at);
 		raw(h, " \xE2\x80\x94 ");
 		if (it->kind == TL_WINDOW) {
-			tz_format(h->zone, it->at, start);
-			tz_format(h->zone, it->until, end);
+			local_time(h, it->at, start);
+			local_time(h, it->until, end);
 			snprintf(
 			    days, sizeof(days), "%u",
 			    h->p->terms[d->optout.terms].optout->window_days);
@@ -1803,7 +2168,7 @@ static void render_about(struct html *h)
 	size_t i;
 
 	open_section(h, 6);
-	tz_format(h->zone, h->d->as_of, as_of);
+	local_time(h, h->d->as_of, as_of);
 	dyd_time_format(h->d->as_of, iso);
 	raw(h, "<dl>\n<dt>");
 	say(h, "html.about.as_of", NULL);
@@ -1879,6 +2244,10 @@ int report_html_render(char **out, size_t *len, const report_context *ctx)
 		h.lang = dyd_language_pick(h.rec->language);
 	if (!h.lang)
 		h.lang = "en";
+	prepare_purposes(&h);
+	/* A typical page is some 40 kB; growing to that from nothing took
+	 * a dozen reallocations, each copying what was written so far. */
+	(void)strbuf_grow(&h.sb, sizeof(stylesheet) + 32768);
 
 	render_head(&h);
 	render_header(&h);
@@ -1902,6 +2271,9 @@ out:
 	if (rc)
 		*len = 0;
 	strbuf_release(&h.sb);
+	free(h.purposes);
+	strbuf_release(&h.escaped);
+	strbuf_release(&h.scratch);
 	tz_free(utc);
 	return rc;
 }
