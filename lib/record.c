@@ -231,8 +231,10 @@ static size_t push(struct validator *V, const char *seg, size_t len)
 static size_t push_index(struct validator *V, size_t i)
 {
 	size_t saved = V->path.len;
+	char digits[24];
 
-	strbuf_printf(&V->path, "/%zu", i);
+	strbuf_putc(&V->path, '/');
+	strbuf_append(&V->path, digits, format_size(i, digits));
 	return saved;
 }
 
