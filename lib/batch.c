@@ -90,7 +90,11 @@ struct batch {
 	size_t journal_count;
 
 	pthread_mutex_t mu;
-	pthread_cond_t changed;
+	/* Each thread waits on its own condition, so a record done does not
+	 * wake the reader, nor a record read the committer. */
+	pthread_cond_t work_cv;	  /* workers: a record to do, or the end */
+	pthread_cond_t room_cv;	  /* reader: room in the ring */
+	pthread_cond_t commit_cv; /* committer: something to commit */
 	struct item *ring;
 	uint64_t cap, filled, claimed, committed;
 	bool input_done, stop;
@@ -122,6 +126,14 @@ static double elapsed(const struct batch *b)
 	       (double)(now.tv_nsec - b->start.tv_nsec) / 1e9;
 }
 
+/* For a change every thread must see: stop, or the end of the input. */
+static void wake_all(struct batch *b)
+{
+	pthread_cond_broadcast(&b->work_cv);
+	pthread_cond_broadcast(&b->room_cv);
+	pthread_cond_broadcast(&b->commit_cv);
+}
+
 static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -140,7 +152,7 @@ static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
 			 "%s", msg);
 	}
 	b->stop = true;
-	pthread_cond_broadcast(&b->changed);
+	wake_all(b);
 	pthread_mutex_unlock(&b->mu);
 }
 
@@ -173,7 +185,7 @@ static void *reader_main(void *arg)
 			struct item *it;
 			pthread_mutex_lock(&b->mu);
 			while (!b->stop && b->filled - b->committed >= b->cap)
-				pthread_cond_wait(&b->changed, &b->mu);
+				pthread_cond_wait(&b->room_cv, &b->mu);
 			if (b->stop) {
 				pthread_mutex_unlock(&b->mu);
 				stream_item_release(&in);
@@ -183,7 +195,7 @@ static void *reader_main(void *arg)
 			memset(it, 0, sizeof(*it));
 			it->in = in;
 			b->filled++;
-			pthread_cond_broadcast(&b->changed);
+			pthread_cond_signal(&b->work_cv);
 			pthread_mutex_unlock(&b->mu);
 			if (!s)
 				break;
@@ -206,7 +218,7 @@ static void *reader_main(void *arg)
 	}
 	pthread_mutex_lock(&b->mu);
 	b->input_done = true;
-	pthread_cond_broadcast(&b->changed);
+	wake_all(b);
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
 }
@@ -378,7 +390,10 @@ static void work(struct batch *b, struct item *it)
 		it->outcome = OUT_NOT_MINE;
 		goto out;
 	}
-	if (existing_bundle(b, it->account_id, it)) {
+	/* A fresh run starts with no bundle in OUTDIR (it refuses one that
+	 * has some), so only a resumed run can find one it need not make
+	 * again; a duplicate id of this run is caught at commit. */
+	if (o->resume && existing_bundle(b, it->account_id, it)) {
 		it->outcome = OUT_EXISTS;
 		goto out;
 	}
@@ -427,6 +442,26 @@ out:
 	it->in.data = NULL;
 }
 
+/* How many records from the next to commit on are done, up to a group. */
+static uint64_t ready_run(const struct batch *b)
+{
+	uint64_t n = 0;
+
+	while (n < GROUP_MAX && b->committed + n < b->filled &&
+	       b->ring[(b->committed + n) % b->cap].done)
+		n++;
+	return n;
+}
+
+/* Whether the committer, waiting for a group to fill up, can go. */
+static bool group_ready(const struct batch *b)
+{
+	uint64_t n = ready_run(b);
+
+	return n >= GROUP_MAX ||
+	       (b->input_done && b->committed + n == b->filled);
+}
+
 static void *worker_main(void *arg)
 {
 	struct batch *b = arg;
@@ -435,7 +470,7 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
 		while (!b->stop && b->claimed == b->filled && !b->input_done)
-			pthread_cond_wait(&b->changed, &b->mu);
+			pthread_cond_wait(&b->work_cv, &b->mu);
 		if (b->stop || b->claimed == b->filled)
 			break;
 		it = &b->ring[b->claimed++ % b->cap];
@@ -443,7 +478,8 @@ static void *worker_main(void *arg)
 		work(b, it);
 		pthread_mutex_lock(&b->mu);
 		it->done = true;
-		pthread_cond_broadcast(&b->changed);
+		if (it == &b->ring[b->committed % b->cap] || group_ready(b))
+			pthread_cond_signal(&b->commit_cv);
 	}
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
@@ -804,24 +840,12 @@ static void item_release(struct item *it)
 	memset(it, 0, sizeof(*it));
 }
 
-/* How many records from the next to commit on are done, up to a group. */
-static uint64_t ready_run(const struct batch *b)
-{
-	uint64_t n = 0;
-
-	while (n < GROUP_MAX && b->committed + n < b->filled &&
-	       b->ring[(b->committed + n) % b->cap].done)
-		n++;
-	return n;
-}
-
 /* With the next record done, waits (b->mu held) until a full group is
  * done, or every record read is done and there are no more, or
  * GROUP_WAIT_NS have passed. */
 static void group_wait(struct batch *b)
 {
 	struct timespec deadline;
-	uint64_t n;
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_nsec += GROUP_WAIT_NS;
@@ -829,9 +853,8 @@ static void group_wait(struct batch *b)
 		deadline.tv_sec++;
 		deadline.tv_nsec -= 1000000000L;
 	}
-	while (!b->stop && (n = ready_run(b)) < GROUP_MAX &&
-	       !(b->input_done && b->committed + n == b->filled))
-		if (pthread_cond_timedwait(&b->changed, &b->mu, &deadline) ==
+	while (!b->stop && !group_ready(b))
+		if (pthread_cond_timedwait(&b->commit_cv, &b->mu, &deadline) ==
 		    ETIMEDOUT)
 			break;
 }
@@ -844,11 +867,11 @@ static void committer(struct batch *b)
 		uint64_t first, n = 0;
 
 		pthread_mutex_lock(&b->mu);
-		while (!b->stop && b->committed == b->filled && !b->input_done)
-			pthread_cond_wait(&b->changed, &b->mu);
-		while (!b->stop && b->committed < b->filled &&
-		       !b->ring[b->committed % b->cap].done)
-			pthread_cond_wait(&b->changed, &b->mu);
+		/* Until the next record is done, or there is none. */
+		while (!b->stop && (b->committed < b->filled
+					? !b->ring[b->committed % b->cap].done
+					: !b->input_done))
+			pthread_cond_wait(&b->commit_cv, &b->mu);
 		if (b->stop || b->committed == b->filled) {
 			pthread_mutex_unlock(&b->mu);
 			break;
@@ -870,7 +893,7 @@ static void committer(struct batch *b)
 		for (uint64_t i = 0; i < n; i++)
 			item_release(&b->ring[(first + i) % b->cap]);
 		b->committed += n;
-		pthread_cond_broadcast(&b->changed);
+		pthread_cond_broadcast(&b->room_cv);
 		dyd_batch_progress p = b->progress;
 		pthread_mutex_unlock(&b->mu);
 
@@ -883,7 +906,7 @@ static void committer(struct batch *b)
 			b->stop = true;
 			if (!b->fatal)
 				b->fatal = DYD_ECANCELED;
-			pthread_cond_broadcast(&b->changed);
+			wake_all(b);
 			pthread_mutex_unlock(&b->mu);
 			break;
 		}
@@ -1196,7 +1219,9 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	/* The committer's group deadline is on the monotonic clock. */
 	pthread_condattr_init(&cattr);
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
-	pthread_cond_init(&b.changed, &cattr);
+	pthread_cond_init(&b.commit_cv, &cattr);
+	pthread_cond_init(&b.work_cv, NULL);
+	pthread_cond_init(&b.room_cv, NULL);
 	pthread_condattr_destroy(&cattr);
 	if (pthread_create(&reader, NULL, reader_main, &b) != 0) {
 		rc = DYD_ENOMEM;
@@ -1213,7 +1238,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	}
 	pthread_mutex_lock(&b.mu);
 	b.stop = true;
-	pthread_cond_broadcast(&b.changed);
+	wake_all(&b);
 	pthread_mutex_unlock(&b.mu);
 	pthread_join(reader, NULL);
 	for (i = 0; i < started; i++)
@@ -1237,7 +1262,9 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 			 d->message);
 	}
 out_sync:
-	pthread_cond_destroy(&b.changed);
+	pthread_cond_destroy(&b.work_cv);
+	pthread_cond_destroy(&b.room_cv);
+	pthread_cond_destroy(&b.commit_cv);
 	pthread_mutex_destroy(&b.mu);
 out:
 	dyd_diags_release(&b.fatal_diags);
