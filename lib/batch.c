@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "doc.h"
+#include "json_out.h"
 #include "stream.h"
 #include "strbuf.h"
 
@@ -497,7 +498,7 @@ static void old_line_release(struct old_line *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static char *json_string(const cJSON *o, const char *key)
+static char *member_string(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
@@ -520,49 +521,52 @@ static int read_old_line(struct batch *b, struct old_line *l)
 	free(line);
 	if (!o)
 		return -1;
-	l->status = json_string(o, "status");
-	l->account_id = json_string(o, "account_id");
-	l->source = json_string(o, "source");
-	l->sha256 = json_string(o, "sha256");
-	l->error = json_string(o, "error");
+	l->status = member_string(o, "status");
+	l->account_id = member_string(o, "account_id");
+	l->source = member_string(o, "source");
+	l->sha256 = member_string(o, "sha256");
+	l->error = member_string(o, "error");
 	cJSON_Delete(o);
 	return l->status && l->source ? 0 : -1;
 }
 
-static char *results_line(const struct item *it, const char *status)
+/* Appends the record's results line: compact JSON, as cJSON prints it. */
+static void results_line(strbuf *out, const struct item *it, const char *status)
 {
-	cJSON *o = cJSON_CreateObject();
-	strbuf sb = STRBUF_INIT;
-	char *text = NULL, *out;
-	bool ok;
+	json_writer w;
 
-	if (!o)
-		return NULL;
-	ok = cJSON_AddStringToObject(o, "status", status) &&
-	     (it->account_id
-		  ? cJSON_AddStringToObject(o, "account_id", it->account_id)
-		  : cJSON_AddNullToObject(o, "account_id")) &&
-	     cJSON_AddStringToObject(o, "source", it->in.where);
-	if (ok && strcmp(status, "ok") == 0) {
-		strbuf_printf(&sb, "%s.zip", it->account_id);
-		ok = !sb.failed &&
-		     cJSON_AddStringToObject(o, "bundle", sb.data) &&
-		     cJSON_AddNumberToObject(o, "bytes", (double)it->bytes) &&
-		     cJSON_AddStringToObject(o, "sha256", it->sha256);
-	} else if (ok) {
-		ok = cJSON_AddStringToObject(o, "error", it->error);
+	json_writer_init(&w, out, false);
+	json_open_object(&w);
+	json_key(&w, "status", 6);
+	json_cstring(&w, status);
+	json_key(&w, "account_id", 10);
+	if (it->account_id) {
+		json_cstring(&w, it->account_id);
+	} else {
+		json_null(&w);
 	}
-	if (ok)
-		text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	strbuf_release(&sb);
-	if (!text)
-		return NULL;
-	out = malloc(strlen(text) + 2);
-	if (out)
-		sprintf(out, "%s\n", text);
-	cJSON_free(text);
-	return out;
+	json_key(&w, "source", 6);
+	json_cstring(&w, it->in.where);
+	if (strcmp(status, "ok") == 0) {
+		strbuf name = STRBUF_INIT;
+		strbuf_puts(&name, it->account_id);
+		strbuf_append(&name, ".zip", 4);
+		json_key(&w, "bundle", 6);
+		if (name.failed)
+			out->failed = true;
+		else
+			json_string(&w, name.data, name.len);
+		strbuf_release(&name);
+		json_key(&w, "bytes", 5);
+		json_number(&w, (double)it->bytes);
+		json_key(&w, "sha256", 6);
+		json_cstring(&w, it->sha256);
+	} else {
+		json_key(&w, "error", 5);
+		json_cstring(&w, it->error);
+	}
+	json_close_object(&w);
+	strbuf_putc(out, '\n');
 }
 
 static const struct journal_entry *journal_find(const struct batch *b,
@@ -801,20 +805,16 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 	}
 	/* 4: the results, in input order. */
 	for (i = 0; i < n; i++) {
-		char *line;
 		if (group[i]->outcome == OUT_NOT_MINE)
 			continue;
-		if (emit[i]) {
-			line = results_line(group[i], status[i]);
-			if (!line) {
-				strbuf_release(&lines);
-				set_fatal(b, DYD_ENOMEM, "out of memory");
-				return DYD_ENOMEM;
-			}
-			strbuf_puts(&lines, line);
-			free(line);
-		}
+		if (emit[i])
+			results_line(&lines, group[i], status[i]);
 		report(b, group[i], status[i]);
+	}
+	if (lines.failed) {
+		strbuf_release(&lines);
+		set_fatal(b, DYD_ENOMEM, "out of memory");
+		return DYD_ENOMEM;
 	}
 	if (lines.len &&
 	    (fwrite(lines.data, 1, lines.len, b->results) != lines.len ||
@@ -1078,8 +1078,8 @@ static int open_resume(struct batch *b)
 	while (j && (n = getline(&line, &cap, j)) > 0) {
 		cJSON *o = cJSON_ParseWithLength(line, (size_t)n);
 		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
-		char *id = json_string(o, "account_id"),
-		     *sha = json_string(o, "sha256");
+		char *id = member_string(o, "account_id"),
+		     *sha = member_string(o, "sha256");
 		struct journal_entry *grown = realloc(
 		    b->journal, (b->journal_count + 1) * sizeof(*b->journal));
 		if (grown && cJSON_IsNumber(seq) && id && sha &&

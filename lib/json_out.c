@@ -163,6 +163,12 @@ void json_bool(json_writer *w, bool b)
 		strbuf_append(w->out, "false", 5);
 }
 
+void json_null(json_writer *w)
+{
+	before_value(w);
+	strbuf_append(w->out, "null", 4);
+}
+
 void json_time(json_writer *w, int64_t t)
 {
 	char buf[DYD_TIME_BUFSIZE];
@@ -239,8 +245,7 @@ void json_cjson(json_writer *w, const cJSON *value)
 		before_value(w);
 		strbuf_puts(w->out, value->valuestring);
 	} else {
-		before_value(w);
-		strbuf_append(w->out, "null", 4);
+		json_null(w);
 	}
 }
 

@@ -29,6 +29,7 @@ void json_cstring(json_writer *w, const char *s);
 /* Numbers as cJSON prints them, so both paths agree byte for byte. */
 void json_number(json_writer *w, double d);
 void json_bool(json_writer *w, bool b);
+void json_null(json_writer *w);
 void json_time(json_writer *w, int64_t t);
 /* Writes a cJSON value (and everything under it). */
 void json_cjson(json_writer *w, const cJSON *value);
