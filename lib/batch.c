@@ -196,14 +196,14 @@ static void *reader_main(void *arg)
 			memset(it, 0, sizeof(*it));
 			it->in = in;
 			b->filled++;
+			if (s)
+				record_stream_progress(
+				    s, &b->progress.input_done,
+				    &b->progress.input_total);
 			pthread_cond_signal(&b->work_cv);
 			pthread_mutex_unlock(&b->mu);
 			if (!s)
 				break;
-			pthread_mutex_lock(&b->mu);
-			record_stream_progress(s, &b->progress.input_done,
-					       &b->progress.input_total);
-			pthread_mutex_unlock(&b->mu);
 			r = record_stream_next(s, &in, &diags);
 		}
 		if (r < 0)
