@@ -186,13 +186,15 @@ void json_number(json_writer *w, double d)
 	char *text;
 
 	before_value(w);
-	/* cJSON's own test: a value equal to its int conversion (saturated
-	 * as cJSON saturates it) prints as that int. */
+	/* A whole number that fits an int prints as cJSON's "%1.15g" would
+	 * print it; -0 does not ("-0"), nor anything else: cJSON prints
+	 * those. */
 	as_int = d >= INT_MAX	? INT_MAX
 		 : d <= INT_MIN ? INT_MIN
 		 : isnan(d)	? 0
 				: (int)d;
-	if (!isnan(d) && !isinf(d) && d == (double)as_int) {
+	if (!isnan(d) && !isinf(d) && d == (double)as_int &&
+	    !(d == 0 && signbit(d))) {
 		v = as_int < 0 ? 0u - (unsigned)as_int : (unsigned)as_int;
 		do {
 			*--p = (char)('0' + v % 10);
