@@ -29,7 +29,7 @@ STAGES = [
     ("SHA-256 (entries and bundle)", lambda s, d: s == "sha256_hex"),
     ("libzip other (buffers, copies, headers)", lambda s, d: "libzip" in d),
     ("report.html", lambda s, d: s == "report_html_render"),
-    ("report.json (cJSON build + print)",
+    ("report.json",
      lambda s, d: s == "report_json_render"),
     ("omissions + manifest.json",
      lambda s, d: s in ("report_collect_omissions", "manifest_render")),
