@@ -259,7 +259,7 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 				m->key_len = klen;
 				pointer_push(cv, c->string, &saved);
 			} else {
-				format_size(i, idx);
+				format_unsigned(i, idx);
 				pointer_push(cv, idx, &saved);
 			}
 			child = convert(cv, c);

@@ -2,6 +2,7 @@
  * integer calendar arithmetic so neither TZ nor the C library's time zone
  * tables can change a result. */
 #include "dyd.h"
+#include "strbuf.h"
 #include "tz.h"
 
 #include <stdio.h>
@@ -153,19 +154,6 @@ void time_civil(dyd_time t, tz_local *out)
 	civil_split(t, out, &nanos);
 }
 
-/* Writes v as exactly width decimal digits; v fits (checked by callers'
- * ranges: years 0000-9999, fields below 100, nanoseconds below 10^9). */
-static char *put_digits(char *p, unsigned long v, int width)
-{
-	int i;
-
-	for (i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
-}
-
 void dyd_time_format(dyd_time t, char *buf)
 {
 	tz_local c;
@@ -182,17 +170,17 @@ void dyd_time_format(dyd_time t, char *buf)
 	} else {
 		/* Digits by hand: this runs for every timestamp of every
 		 * report, and snprintf showed in the profile. */
-		p = put_digits(p, (unsigned long)c.year, 4);
+		p = format_digits(p, (unsigned long)c.year, 4);
 		*p++ = '-';
-		p = put_digits(p, c.month, 2);
+		p = format_digits(p, c.month, 2);
 		*p++ = '-';
-		p = put_digits(p, c.day, 2);
+		p = format_digits(p, c.day, 2);
 		*p++ = 'T';
-		p = put_digits(p, c.hour, 2);
+		p = format_digits(p, c.hour, 2);
 		*p++ = ':';
-		p = put_digits(p, c.minute, 2);
+		p = format_digits(p, c.minute, 2);
 		*p++ = ':';
-		p = put_digits(p, c.second, 2);
+		p = format_digits(p, c.second, 2);
 	}
 	if (nanos) {
 		/* Trailing zeros dropped, as RFC 3339 writers commonly do. */
@@ -202,7 +190,7 @@ void dyd_time_format(dyd_time t, char *buf)
 			width--;
 		}
 		*p++ = '.';
-		p = put_digits(p, (unsigned long)nanos, width);
+		p = format_digits(p, (unsigned long)nanos, width);
 	}
 	*p++ = 'Z';
 	*p = '\0';

@@ -180,8 +180,7 @@ void json_time(json_writer *w, int64_t t)
 void json_number(json_writer *w, double d)
 {
 	int as_int;
-	char buf[16], *p = buf + sizeof(buf);
-	unsigned v;
+	char buf[24];
 	cJSON *item;
 	char *text;
 
@@ -195,14 +194,7 @@ void json_number(json_writer *w, double d)
 				: (int)d;
 	if (!isnan(d) && !isinf(d) && d == (double)as_int &&
 	    !(d == 0 && signbit(d))) {
-		v = as_int < 0 ? 0u - (unsigned)as_int : (unsigned)as_int;
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
-		if (as_int < 0)
-			*--p = '-';
-		strbuf_append(w->out, p, (size_t)(buf + sizeof(buf) - p));
+		strbuf_append(w->out, buf, format_signed(as_int, buf));
 		return;
 	}
 	/* Fractions and the rest are rare in a record: let cJSON print them

@@ -234,7 +234,7 @@ static size_t push_index(struct validator *V, size_t i)
 	char digits[24];
 
 	strbuf_putc(&V->path, '/');
-	strbuf_append(&V->path, digits, format_size(i, digits));
+	strbuf_append(&V->path, digits, format_unsigned(i, digits));
 	return saved;
 }
 

@@ -231,44 +231,21 @@ static void esc(struct html *h, const char *s)
 	html_escape(&h->sb, s);
 }
 
-/* Decimal integers, as printf writes them. */
+/* Room for a decimal integer (format_signed) and its NUL. */
 #define NUMBER_BUFSIZE 24
-
-/* Writes v at buf (NUMBER_BUFSIZE bytes) without a NUL; its length. */
-static size_t unsigned_text(char *buf, unsigned long long v)
-{
-	char tmp[NUMBER_BUFSIZE];
-	size_t n = 0, len = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		buf[len++] = tmp[--n];
-	return len;
-}
-
-static size_t long_text(char *buf, long long v)
-{
-	if (v >= 0)
-		return unsigned_text(buf, (unsigned long long)v);
-	buf[0] = '-';
-	return 1 + unsigned_text(buf + 1, 0ULL - (unsigned long long)v);
-}
 
 static void put_long(strbuf *sb, long v)
 {
 	char buf[NUMBER_BUFSIZE];
 
-	strbuf_append(sb, buf, long_text(buf, v));
+	strbuf_append(sb, buf, format_signed(v, buf));
 }
 
 static void put_unsigned(strbuf *sb, unsigned long long v)
 {
 	char buf[NUMBER_BUFSIZE];
 
-	strbuf_append(sb, buf, unsigned_text(buf, v));
+	strbuf_append(sb, buf, format_unsigned(v, buf));
 }
 
 /* strbuf_printf for the markup of this file, which only needs %s, %d,
@@ -387,34 +364,6 @@ static void tag_say(struct html *h, const char *open, const char *key,
 
 /* Times */
 
-/* Writes v as two digits. */
-static char *two_digits(char *p, unsigned v)
-{
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
-	return p + 2;
-}
-
-/* "YYYY-MM-DD" as "%04d-%02u-%02u" writes it, for the dates a record can
- * hold; false for the others, which snprintf then formats. */
-static bool civil_date(const tz_local *l, char *buf)
-{
-	int y = l->year;
-
-	if (y < 0 || y > 9999 || l->month > 99 || l->day > 99)
-		return false;
-	buf[0] = (char)('0' + y / 1000);
-	buf[1] = (char)('0' + y / 100 % 10);
-	buf[2] = (char)('0' + y / 10 % 10);
-	buf[3] = (char)('0' + y % 10);
-	buf[4] = '-';
-	two_digits(buf + 5, l->month);
-	buf[7] = '-';
-	two_digits(buf + 8, l->day);
-	buf[10] = '\0';
-	return true;
-}
-
 static void memo_format(struct html *h, dyd_time t, bool date, char *buf)
 {
 	uint64_t mix = (uint64_t)t * UINT64_C(0x9E3779B97F4A7C15);
@@ -447,25 +396,7 @@ static void local_date(struct html *h, dyd_time t, char *buf)
 /* "2016-09-03T12:42:10Z", for datetime attributes (whole seconds). */
 static void iso_seconds(dyd_time t, char *buf)
 {
-	tz_local l;
-	char *p = buf + 10;
-
-	time_civil(t, &l);
-	if (!civil_date(&l, buf) || l.hour > 99 || l.minute > 99 ||
-	    l.second > 99) {
-		snprintf(buf, TZ_FORMAT_BUFSIZE,
-			 "%04d-%02u-%02uT%02u:%02u:%02uZ", l.year, l.month,
-			 l.day, l.hour, l.minute, l.second);
-		return;
-	}
-	*p++ = 'T';
-	p = two_digits(p, l.hour);
-	*p++ = ':';
-	p = two_digits(p, l.minute);
-	*p++ = ':';
-	p = two_digits(p, l.second);
-	*p++ = 'Z';
-	*p = '\0';
+	dyd_time_format(t - ((t % 1000000000 + 1000000000) % 1000000000), buf);
 }
 
 /* A policy date is a date, not an instant: shown as the policy says. */
@@ -474,9 +405,7 @@ static void policy_date(dyd_time t, char *buf)
 	tz_local l;
 
 	time_civil(t, &l);
-	if (!civil_date(&l, buf))
-		snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u", l.year,
-			 l.month, l.day);
+	tz_civil_date(&l, buf);
 }
 
 static void put_time(struct html *h, dyd_time t)
@@ -568,12 +497,12 @@ static void number_text(const doc_node *n, char *buf, size_t size)
 		return;
 	}
 	/* Counts are whole numbers, and below 10^15 "%.15g" writes one as
-	 * its plain digits ("-0" aside), which long_text does faster. */
+	 * its plain digits ("-0" aside), which format_signed does faster. */
 	if (size >= NUMBER_BUFSIZE && n->number > -1e15 && n->number < 1e15) {
 		long long whole = (long long)n->number;
 		if ((double)whole == n->number &&
 		    !(whole == 0 && signbit(n->number))) {
-			buf[long_text(buf, whole)] = '\0';
+			format_signed(whole, buf);
 			return;
 		}
 	}
@@ -1734,7 +1663,7 @@ static void render_devices(struct html *h)
 	}
 	for (i = 0; i < arr->count; i++) {
 		char n[24];
-		n[unsigned_text(n, i + 1)] = '\0';
+		format_unsigned(i + 1, n);
 		const char *v[] = {"n", n, NULL};
 		if (arr->count > 1)
 			tag_say(h, "<p><strong>", "html.data.device", v,

@@ -151,7 +151,7 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 			 * output does not. */
 			saved = w->path.len;
 			if (w->ctx) {
-				push(w, idx, format_size(i, idx));
+				push(w, idx, format_unsigned(i, idx));
 			}
 			if (f->kind == FIELD_PHONE_LIST)
 				walk(w, n->items[i], &phone);

@@ -76,7 +76,7 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-size_t format_size(size_t v, char *buf)
+size_t format_unsigned(unsigned long long v, char *buf)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
 	size_t n;
@@ -89,6 +89,25 @@ size_t format_size(size_t v, char *buf)
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return n;
+}
+
+size_t format_signed(long long v, char *buf)
+{
+	if (v >= 0)
+		return format_unsigned((unsigned long long)v, buf);
+	buf[0] = '-';
+	return 1 + format_unsigned(0ULL - (unsigned long long)v, buf + 1);
+}
+
+char *format_digits(char *p, unsigned long v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
 }
 
 void strbuf_truncate(strbuf *sb, size_t len)

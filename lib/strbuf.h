@@ -54,9 +54,14 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 void strbuf_truncate(strbuf *sb, size_t len);
-/* Writes v in decimal and a NUL into buf (at least 21 bytes); returns the
- * number of digits. For array indexes in pointers: faster than printf. */
-size_t format_size(size_t v, char *buf);
+/* Numbers as printf's %llu, %lld and %0*lu write them, without printf:
+ * reports and pointers are made of thousands of them. format_unsigned and
+ * format_signed write a NUL after the digits into buf (at least 22 bytes)
+ * and return the length; format_digits writes exactly width digits of v
+ * (v < 10^width), no NUL, and returns the end. */
+size_t format_unsigned(unsigned long long v, char *buf);
+size_t format_signed(long long v, char *buf);
+char *format_digits(char *p, unsigned long v, int width);
 /* Hands the string to the caller (free()); NULL if an allocation failed. */
 char *strbuf_detach(strbuf *sb);
 

@@ -4,6 +4,7 @@
  * report date this tool produces. */
 #include "tz.h"
 #include "diag.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,32 +215,25 @@ void tz_localize(const tz *z, dyd_time t, tz_local *out)
 	out->abbreviation = type->abbreviation;
 }
 
-/* Writes v as width digits (v < 10^width). */
-static char *put_digits(char *p, unsigned v, int width)
-{
-	int i;
-
-	for (i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
-}
-
 /* "YYYY-MM-DD" into buf; snprintf for years outside 0000-9999 only.
  * Reports format thousands of times, and printf showed in the profile. */
 static char *put_date(char *buf, const tz_local *l)
 {
 	char *p = buf;
 
-	if (l->year < 0 || l->year > 9999)
+	if (l->year < 0 || l->year > 9999 || l->month > 99 || l->day > 99)
 		return buf + snprintf(buf, TZ_FORMAT_BUFSIZE, "%04d-%02u-%02u",
 				      l->year, l->month, l->day);
-	p = put_digits(p, (unsigned)l->year, 4);
+	p = format_digits(p, (unsigned long)l->year, 4);
 	*p++ = '-';
-	p = put_digits(p, l->month, 2);
+	p = format_digits(p, l->month, 2);
 	*p++ = '-';
-	return put_digits(p, l->day, 2);
+	return format_digits(p, l->day, 2);
+}
+
+void tz_civil_date(const tz_local *l, char *buf)
+{
+	*put_date(buf, l) = '\0';
 }
 
 void tz_format(const tz *z, dyd_time t, char *buf)
@@ -251,12 +245,12 @@ void tz_format(const tz *z, dyd_time t, char *buf)
 	tz_localize(z, t, &l);
 	p = put_date(buf, &l);
 	*p++ = ' ';
-	p = put_digits(p, l.hour, 2);
+	p = format_digits(p, l.hour, 2);
 	*p++ = ':';
-	p = put_digits(p, l.minute, 2);
+	p = format_digits(p, l.minute, 2);
 	if (l.second) {
 		*p++ = ':';
-		p = put_digits(p, l.second, 2);
+		p = format_digits(p, l.second, 2);
 	}
 	*p++ = ' ';
 	n = strlen(l.abbreviation);
@@ -271,5 +265,5 @@ void tz_format_date(const tz *z, dyd_time t, char *buf)
 	tz_local l;
 
 	tz_localize(z, t, &l);
-	*put_date(buf, &l) = '\0';
+	tz_civil_date(&l, buf);
 }

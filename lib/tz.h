@@ -32,6 +32,9 @@ void tz_format(const tz *zone, dyd_time t, char *buf);
 /* "2016-09-10" in the zone. */
 void tz_format_date(const tz *zone, dyd_time t, char *buf);
 
+/* "2016-09-10" of civil fields, as "%04d-%02u-%02u" writes them. */
+void tz_civil_date(const tz_local *l, char *buf);
+
 /* The UTC date and time fields of an instant. */
 void time_civil(dyd_time t, tz_local *out);
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,7 +200,7 @@ static void test_strbuf_printf_grows(void **state)
 	strbuf_release(&sb);
 }
 
-static void test_format_size(void **state)
+static void test_format_unsigned(void **state)
 {
 	char buf[24], expected[24];
 	const size_t samples[] = {0, 7, 9, 10, 99, 100, 65535, (size_t)-1};
@@ -208,10 +209,17 @@ static void test_format_size(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
 		snprintf(expected, sizeof(expected), "%zu", samples[i]);
-		assert_int_equal(format_size(samples[i], buf),
+		assert_int_equal(format_unsigned(samples[i], buf),
 				 strlen(expected));
 		assert_string_equal(buf, expected);
 	}
+	assert_int_equal(format_signed(-42, buf), 3);
+	assert_string_equal(buf, "-42");
+	snprintf(expected, sizeof(expected), "%lld", LLONG_MIN);
+	assert_int_equal(format_signed(LLONG_MIN, buf), strlen(expected));
+	assert_string_equal(buf, expected);
+	*format_digits(buf, 7, 3) = '\0';
+	assert_string_equal(buf, "007");
 }
 
 static void test_times_by_hand(void **state)
@@ -247,7 +255,7 @@ int main(void)
 	    cmocka_unit_test(test_pretty_layout),
 	    cmocka_unit_test(test_writer_calls),
 	    cmocka_unit_test(test_strbuf_printf_grows),
-	    cmocka_unit_test(test_format_size),
+	    cmocka_unit_test(test_format_unsigned),
 	    cmocka_unit_test(test_times_by_hand),
 	};
 
