@@ -257,13 +257,10 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 	if (rc)
 		return rc == DYD_EINVALID ? DYD_EUSAGE : rc;
 	ctx.zone = zone;
-	rc = report_collect_omissions(&ctx);
+	rc = report_json_render(&entries[2].data, &entries[2].len, &ctx);
 	if (!rc)
 		rc =
 		    report_html_render(&entries[1].data, &entries[1].len, &ctx);
-	if (!rc)
-		rc =
-		    report_json_render(&entries[2].data, &entries[2].len, &ctx);
 	for (i = 1; !rc && i < 3; i++)
 		if (sha256_hex(entries[i].data, entries[i].len,
 			       entries[i].sha256))

@@ -21,15 +21,14 @@ typedef struct report_context {
 } report_context;
 
 /* report.json: metadata, the account data normalised (timestamps in UTC,
- * unknown fields left out and listed in ctx->omitted), and the decision.
- * The caller frees *out with free(). */
-int report_json_render(char **out, size_t *len, const report_context *ctx);
+ * unknown fields left out), and the decision. What is left out is listed
+ * in ctx->omitted, which report.html and the manifest read: render this
+ * first. The caller frees *out with free(). */
+int report_json_render(char **out, size_t *len, report_context *ctx);
 
 /* report.html: one self-contained page for people. */
 int report_html_render(char **out, size_t *len, const report_context *ctx);
 
-/* Collects the record's unknown fields into ctx->omitted. */
-int report_collect_omissions(report_context *ctx);
 void report_context_release(report_context *ctx);
 
 #endif

@@ -172,18 +172,6 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 	}
 }
 
-int report_collect_omissions(report_context *ctx)
-{
-	struct walker w = {ctx, NULL, STRBUF_INIT, false};
-
-	strbuf_puts(&w.path, "");
-	walk_object(&w, ctx->decision->record->doc->root, record_fields);
-	if (w.path.failed)
-		w.failed = true;
-	strbuf_release(&w.path);
-	return w.failed ? DYD_ENOMEM : 0;
-}
-
 void report_context_release(report_context *ctx)
 {
 	size_t i;
@@ -195,12 +183,12 @@ void report_context_release(report_context *ctx)
 	ctx->omitted_count = 0;
 }
 
-int report_json_render(char **out, size_t *len, const report_context *ctx)
+int report_json_render(char **out, size_t *len, report_context *ctx)
 {
 	const dyd_decision *d = ctx->decision;
 	strbuf sb = STRBUF_INIT;
 	json_writer jw;
-	struct walker w = {NULL, &jw, STRBUF_INIT, false};
+	struct walker w = {ctx, &jw, STRBUF_INIT, false};
 	cJSON *decision;
 
 	*out = NULL;
@@ -238,7 +226,12 @@ int report_json_render(char **out, size_t *len, const report_context *ctx)
 	json_cstring(&jw, d->policy->parent_company);
 	json_close_object(&jw);
 	json_key(&jw, "account", 7);
+	/* The same walk lists what the account leaves out (ctx->omitted),
+	 * for the manifest and report.html. */
+	strbuf_puts(&w.path, "");
 	walk_object(&w, d->record->doc->root, record_fields);
+	if (w.path.failed)
+		w.failed = true;
 	json_key(&jw, "decision", 8);
 	json_cjson(&jw, decision);
 	json_close_object(&jw);
