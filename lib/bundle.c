@@ -4,6 +4,7 @@
 #include "digest.h"
 #include "json_out.h"
 #include "report.h"
+#include "zipmem.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -169,7 +170,7 @@ static int zip_entries(void **out, size_t *len, struct entry *entries,
 		zip_error_fini(&ze);
 		return rc;
 	}
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	za = zip_open_memory(src, ZIP_TRUNCATE, &ze);
 	if (!za) {
 		rc = zip_failure(diags, "cannot start the ZIP", &ze);
 		zip_source_free(src);

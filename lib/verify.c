@@ -2,6 +2,7 @@
  * a report? Every problem found is reported, not just the first. */
 #include "diag.h"
 #include "digest.h"
+#include "zipmem.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -278,7 +279,7 @@ int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		zip_error_fini(&ze);
 		return DYD_ENOMEM;
 	}
-	v.za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	v.za = zip_open_memory(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	if (!v.za) {
 		problem(&v, NULL, NULL, "not a valid ZIP archive: %s",
 			zip_error_strerror(&ze));
