@@ -602,8 +602,10 @@ static int write_journal(struct batch *b, struct item **group,
 			      "\"sha256\":\"%s\"}\n",
 			      (unsigned long long)seqs[i], group[i]->account_id,
 			      group[i]->sha256);
-	if (sb.failed)
+	if (sb.failed) {
+		strbuf_release(&sb);
 		return DYD_ENOMEM;
+	}
 	fd = open(b->journal_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		  0600);
 	if (fd < 0 || write_all(fd, sb.data ? sb.data : "", sb.len) != 0 ||
@@ -648,10 +650,12 @@ static void report(struct batch *b, const struct item *it, const char *status)
 		b->opt->on_record(&r, b->opt->arg);
 }
 
-static void set_error(struct item *it, const char *fmt, ...)
+static int set_error(struct item *it, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void set_error(struct item *it, const char *fmt, ...)
+/* Makes the item a failed one; DYD_ENOMEM when its message could not be
+ * made (a results line says why a record failed). */
+static int set_error(struct item *it, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -663,6 +667,7 @@ static void set_error(struct item *it, const char *fmt, ...)
 	free(it->error);
 	it->error = strbuf_detach(&sb);
 	it->outcome = OUT_ERROR;
+	return it->error ? 0 : DYD_ENOMEM;
 }
 
 /* Commits items [first, first + n) of the ring. */
@@ -738,10 +743,12 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 				status[i] = "ok"; /* renamed before a crash */
 				continue;
 			}
-			set_error(it,
-				  "duplicate account id '%s': its bundle was "
-				  "already written for an earlier record",
-				  it->account_id);
+			if (set_error(it,
+				      "duplicate account id '%s': its bundle "
+				      "was already written for an earlier "
+				      "record",
+				      it->account_id))
+				goto nomem;
 			continue;
 		}
 		/* OUT_BUNDLE: a duplicate of an earlier record in this group
@@ -755,10 +762,12 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 		if (k < m || (bundle_exists(b, it->account_id) &&
 			      !(it->replace && journal_find(b, first + i)))) {
 			unlink(it->tmp);
-			set_error(it,
-				  "duplicate account id '%s': its bundle was "
-				  "already written for an earlier record",
-				  it->account_id);
+			if (set_error(it,
+				      "duplicate account id '%s': its bundle "
+				      "was already written for an earlier "
+				      "record",
+				      it->account_id))
+				goto nomem;
 			continue;
 		}
 		status[i] = "ok";
@@ -813,8 +822,7 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 	}
 	if (lines.failed) {
 		strbuf_release(&lines);
-		set_fatal(b, DYD_ENOMEM, "out of memory");
-		return DYD_ENOMEM;
+		goto nomem;
 	}
 	if (lines.len &&
 	    (fwrite(lines.data, 1, lines.len, b->results) != lines.len ||
@@ -826,6 +834,9 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 	}
 	strbuf_release(&lines);
 	return 0;
+nomem:
+	set_fatal(b, DYD_ENOMEM, "out of memory");
+	return DYD_ENOMEM;
 }
 
 static void item_release(struct item *it)
