@@ -81,7 +81,13 @@ struct batch {
 	dyd_diags *diags;
 	char *outdir;
 	int outdir_fd;
-	char prefix[64]; /* ".dyd" or ".dyd-K-of-N": temporary files */
+	char prefix[64]; /* ".dyd" or ".dyd-K-of-N": the run's own files */
+	/* Bundles are written here, then renamed into OUTDIR: creating and
+	 * removing their temporary names in a directory of a few entries
+	 * leaves OUTDIR's (large) directory blocks to the final names, so
+	 * each group writes back fewer of them. */
+	char *tmpdir;
+	int tmpdir_fd;
 	char *results_path, *journal_path;
 	FILE *results;
 	/* --resume: the earlier run's lines, read in step with the input. */
@@ -405,7 +411,7 @@ static void work(struct batch *b, struct item *it)
 		it->error = describe(&it->in, &diags);
 		goto out;
 	}
-	strbuf_printf(&tmp, "%s/%s-tmp-XXXXXX", b->outdir, b->prefix);
+	strbuf_printf(&tmp, "%s/bundle-XXXXXX", b->tmpdir);
 	if (tmp.failed)
 		goto nomem;
 	fd = mkstemp(tmp.data);
@@ -804,7 +810,11 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 			}
 			free(path);
 		}
-		if (!rc && fsync(b->outdir_fd) != 0)
+		/* The temporary names' removal first: a power cut between the
+		 * two then loses a bundle (remade on --resume) rather than
+		 * leaving two names for one inode that counts one link. */
+		if (!rc &&
+		    (fsync(b->tmpdir_fd) != 0 || fsync(b->outdir_fd) != 0))
 			rc = DYD_EIO;
 		if (rc) {
 			set_fatal(b, rc, "cannot put bundles in place: %s",
@@ -927,18 +937,12 @@ static void committer(struct batch *b)
 /* --- setting up ------------------------------------------------------------
  */
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* Without a results file, OUTDIR must not hold bundles of this shard:
  * any bundle found during the run is then a duplicate of this run's. */
-static int scan_outdir(struct batch *b, bool clean_temps)
+static int scan_outdir(struct batch *b)
 {
 	DIR *dir = opendir(b->outdir);
 	struct dirent *e;
-	char tmp_prefix[80];
 	int rc = 0;
 
 	if (!dir) {
@@ -946,15 +950,9 @@ static int scan_outdir(struct batch *b, bool clean_temps)
 			 "cannot read the directory: %s", strerror(errno));
 		return DYD_EIO;
 	}
-	snprintf(tmp_prefix, sizeof(tmp_prefix), "%s-tmp-", b->prefix);
 	while ((e = readdir(dir))) {
 		size_t len = strlen(e->d_name);
-		if (has_prefix(e->d_name, tmp_prefix)) {
-			if (clean_temps)
-				unlinkat(dirfd(dir), e->d_name, 0);
-			continue;
-		}
-		if (clean_temps || len < 5 || e->d_name[0] == '.' ||
+		if (len < 5 || e->d_name[0] == '.' ||
 		    strcmp(e->d_name + len - 4, ".zip") != 0)
 			continue;
 		e->d_name[len - 4] = '\0';
@@ -971,6 +969,43 @@ static int scan_outdir(struct batch *b, bool clean_temps)
 	}
 	closedir(dir);
 	return rc;
+}
+
+/* Creates the directory of temporary bundles, or empties the one an
+ * interrupted run left: its bundles were never committed. */
+static int open_tmpdir(struct batch *b)
+{
+	strbuf sb = STRBUF_INIT;
+	DIR *dir;
+	struct dirent *e;
+	int fd;
+
+	strbuf_printf(&sb, "%s/%s-tmp", b->outdir, b->prefix);
+	b->tmpdir = strbuf_detach(&sb);
+	if (!b->tmpdir)
+		return DYD_ENOMEM;
+	if (mkdir(b->tmpdir, 0700) != 0 && errno != EEXIST)
+		goto fail;
+	b->tmpdir_fd = open(b->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->tmpdir_fd < 0)
+		goto fail;
+	fd = dup(b->tmpdir_fd);
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	while ((e = readdir(dir)))
+		if (e->d_name[0] != '.')
+			unlinkat(b->tmpdir_fd, e->d_name, 0);
+	closedir(dir);
+	return 0;
+fail:
+	diag_add(b->diags, DYD_ERROR, b->tmpdir, 0, 0, NULL,
+		 "cannot set up the directory of bundles being written: %s",
+		 strerror(errno));
+	return DYD_EIO;
 }
 
 /* What makes the bundles what they are. A resumed run must match the
@@ -1135,6 +1170,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	b.input_count = input_count;
 	b.diags = diags;
 	b.outdir_fd = -1;
+	b.tmpdir_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &b.start);
 	if (!jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1200,9 +1236,11 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 		rc = DYD_EUSAGE;
 		goto out;
 	}
-	rc = scan_outdir(&b, have_results);
+	rc = have_results ? 0 : scan_outdir(&b);
 	if (!rc)
 		rc = check_signature(&b, have_results);
+	if (!rc)
+		rc = open_tmpdir(&b);
 	if (rc)
 		goto out;
 	fd = open(b.results_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
@@ -1290,6 +1328,12 @@ out:
 	free(workers);
 	free(b.results_path);
 	free(b.journal_path);
+	if (b.tmpdir_fd >= 0) {
+		close(b.tmpdir_fd);
+		rmdir(
+		    b.tmpdir); /* empty unless a bundle could not be removed */
+	}
+	free(b.tmpdir);
 	if (b.outdir_fd >= 0)
 		close(b.outdir_fd);
 	free(b.outdir);

@@ -117,6 +117,12 @@ def main():
         check("a bundle per ok line, with its size and sha256",
               len(clean) == len(ok) and all(
                   clean[r["bundle"]] == r["sha256"] for r in ok))
+        check("a finished run leaves its bundles, results and signature, "
+              "and no temporary directory",
+              sorted(os.listdir(os.path.join(tmp, "j1"))) ==
+              sorted([".dyd-run.json", "results.jsonl", *clean]),
+              sorted(n for n in os.listdir(os.path.join(tmp, "j1"))
+                     if not n.endswith(".zip")))
         r4 = dyd("batch", *common, "-j", "4", "-d", "j4", "in.jsonl.gz")
         check("gzip input, -j4: same exit", r4.returncode == 1, r4.stderr)
         check("same bundles for -j1 and -j4 (and gzip or not)",
@@ -251,7 +257,7 @@ def main():
             same = (tree(out) == clean and
                     lines(os.path.join(out, "results.jsonl")) ==
                     clean_results)
-            leftovers = glob.glob(os.path.join(out, ".dyd-tmp-*"))
+            leftovers = glob.glob(os.path.join(out, ".dyd-tmp*"))
             check(f"kill -9 x{kills} then --resume: the clean run's bundles "
                   "and results", p.returncode == 1 and same and
                   not leftovers, (p.returncode, p.stderr[-500:], leftovers))

@@ -33,8 +33,10 @@ def check(label, cond, detail=""):
 
 
 def temporaries(d):
+    """Temporary files of export (.NAME.tmp-XXXXXX) and batch (the
+    directory .dyd-tmp, which a run removes when it ends)."""
     return [p for p in glob.glob(os.path.join(d, ".*"))
-            if "-tmp-" in os.path.basename(p) or
+            if os.path.basename(p).endswith("-tmp") or
             ".tmp-" in os.path.basename(p)]
 
 

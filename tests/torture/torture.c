@@ -119,7 +119,8 @@ static bool has_temporary(const char *dir)
 	bool found = false;
 
 	while (d && (e = readdir(d)))
-		if (strstr(e->d_name, ".tmp-") || strstr(e->d_name, "-tmp-"))
+		/* export's .NAME.tmp-XXXXXX, batch's .dyd-tmp directory */
+		if (strstr(e->d_name, ".tmp-") || strstr(e->d_name, "-tmp"))
 			found = true;
 	if (d)
 		closedir(d);
