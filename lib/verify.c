@@ -13,6 +13,8 @@
 
 #define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
 #define ENTRIES_MAX 64
+/* A JSON pointer into report.json, for messages. */
+#define POINTER_SIZE 128
 
 struct verifier {
 	zip_t *za;
@@ -98,14 +100,23 @@ static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 	return buf;
 }
 
+/* ptr/key into at; a pointer too long for it ends in "..." (it only
+ * names the place in a message). */
+static void member_pointer(char at[POINTER_SIZE], const char *ptr,
+			   const char *key)
+{
+	if (snprintf(at, POINTER_SIZE, "%s/%s", ptr, key) >= POINTER_SIZE)
+		memcpy(at + POINTER_SIZE - 4, "...", 4);
+}
+
 static const cJSON *member(struct verifier *v, const char *entry,
 			   const cJSON *obj, const char *key, int type_mask,
 			   const char *ptr)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, key);
-	char at[128];
+	char at[POINTER_SIZE];
 
-	snprintf(at, sizeof(at), "%s/%s", ptr, key);
+	member_pointer(at, ptr, key);
 	if (!m) {
 		problem(v, entry, at, "missing");
 		return NULL;
@@ -130,9 +141,9 @@ static void check_enum(struct verifier *v, const char *entry, const cJSON *obj,
 		       const char *ptr)
 {
 	const cJSON *m = member(v, entry, obj, key, cJSON_String, ptr);
-	char at[128];
+	char at[POINTER_SIZE];
 
-	snprintf(at, sizeof(at), "%s/%s", ptr, key);
+	member_pointer(at, ptr, key);
 	if (m && !one_of(m->valuestring, values))
 		problem(v, entry, at, "'%.40s' is not a known value",
 			m->valuestring);
@@ -197,7 +208,7 @@ static void check_decision(struct verifier *v, const cJSON *d)
 		k = 0;
 		cJSON_ArrayForEach(cell, cells)
 		{
-			char cptr[128];
+			char cptr[POINTER_SIZE];
 			snprintf(cptr, sizeof(cptr), "%s/purposes/%d", ptr,
 				 k++);
 			member(v, e, cell, "purpose", cJSON_String, cptr);
