@@ -656,20 +656,17 @@ static void report(struct batch *b, const struct item *it, const char *status)
 		b->opt->on_record(&r, b->opt->arg);
 }
 
-static int set_error(struct item *it, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Makes the item a failed one; DYD_ENOMEM when its message could not be
- * made (a results line says why a record failed). */
-static int set_error(struct item *it, const char *fmt, ...)
+/* Makes the item a failed one: its account id already has a bundle.
+ * DYD_ENOMEM when the message could not be made (a results line says why
+ * a record failed). */
+static int set_duplicate(struct item *it)
 {
 	strbuf sb = STRBUF_INIT;
-	va_list ap;
 
-	strbuf_printf(&sb, "%s: ", it->in.where);
-	va_start(ap, fmt);
-	strbuf_vprintf(&sb, fmt, ap);
-	va_end(ap);
+	strbuf_printf(&sb,
+		      "%s: duplicate account id '%s': its bundle was already "
+		      "written for an earlier record",
+		      it->in.where, it->account_id);
 	free(it->error);
 	it->error = strbuf_detach(&sb);
 	it->outcome = OUT_ERROR;
@@ -749,11 +746,7 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 				status[i] = "ok"; /* renamed before a crash */
 				continue;
 			}
-			if (set_error(it,
-				      "duplicate account id '%s': its bundle "
-				      "was already written for an earlier "
-				      "record",
-				      it->account_id))
+			if (set_duplicate(it))
 				goto nomem;
 			continue;
 		}
@@ -768,11 +761,7 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 		if (k < m || (bundle_exists(b, it->account_id) &&
 			      !(it->replace && journal_find(b, first + i)))) {
 			unlink(it->tmp);
-			if (set_error(it,
-				      "duplicate account id '%s': its bundle "
-				      "was already written for an earlier "
-				      "record",
-				      it->account_id))
+			if (set_duplicate(it))
 				goto nomem;
 			continue;
 		}
