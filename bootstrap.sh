@@ -8,9 +8,19 @@ set -eu
 
 cd "$(dirname "$0")"
 
+# The second line is for the browser tests (tests/browser, ctest -L
+# browser): Debian's Chromium, Java for the Nu HTML Checker, poppler's PDF
+# tools, and the fonts the report's font stack names.
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
-  python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion"
+  python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion
+  chromium default-jre-headless poppler-utils fonts-dejavu-core
+  fonts-liberation"
+# Node.js and npm run the browser tests. Debian's packages unless a node is
+# already there (NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package, so ask for the commands, not the packages).
+command -v node >/dev/null 2>&1 || packages="$packages nodejs"
+command -v npm >/dev/null 2>&1 || packages="$packages npm"
 
 missing=""
 for p in $packages; do
@@ -26,6 +36,19 @@ if [ -n "$missing" ]; then
 	echo "bootstrap.sh: installing$missing"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
+
+# The browser tests' npm packages, exactly as package-lock.json pins them,
+# fetched here so that the tests download nothing; only when the lock file
+# changed since the last run. --ignore-scripts: vnu-jar's install script
+# would fetch a Java runtime from outside the registry; Debian's java is
+# used instead.
+lock=tests/browser/package-lock.json
+stamp=tests/browser/node_modules/.bootstrap-lock
+if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
+	echo "bootstrap.sh: npm ci in tests/browser"
+	(cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund)
+	cp "$lock" "$stamp"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDYD_WERROR=ON
