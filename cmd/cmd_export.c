@@ -24,7 +24,7 @@ static const char export_usage[] =
     "  --lang LANG           language of report.html: en or id (default: the\n"
     "                        record's language, else en)\n"
     "  --tz ZONE             time zone for times in report.html, such as\n"
-    "                        Asia/Jakarta (default: UTC)\n"
+    "                        Asia/Jakarta or +07:00 (default: UTC)\n"
     "  --level N             deflate compression level, 1 to 9 (default: 6)\n"
     "  --encrypt             encrypt every entry with AES-256\n"
     "  --password-file FILE  read the password from FILE's first line\n"

@@ -22,6 +22,7 @@
 #include "json_out.h"
 #include "stream.h"
 #include "strbuf.h"
+#include "tz.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -1170,6 +1171,14 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 			 "shard %u/%u: K goes from 0 to N-1", o->shard_index,
 			 o->shard_count);
 		return DYD_EUSAGE;
+	}
+	/* A bad --tz is the caller's mistake, not every record's. */
+	if (o->bundle.tz) {
+		tz *zone;
+		int zrc = tz_load(&zone, o->bundle.tz, diags);
+		tz_free(zone);
+		if (zrc)
+			return zrc == DYD_EINVALID ? DYD_EUSAGE : zrc;
 	}
 	if (o->shard_count > 1)
 		snprintf(b.prefix, sizeof(b.prefix), ".dyd-%u-of-%u",

@@ -11,7 +11,7 @@
 #define NS_PER_SEC INT64_C(1000000000)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe;
@@ -114,10 +114,10 @@ int dyd_time_parse(const char *s, size_t len, bool allow_date, dyd_time *out)
 		return DYD_EINVALID;
 	}
 done:
-	days = days_from_civil(year, month, day);
+	days = time_days_from_civil(year, month, day);
 	secs = days * 86400 + hour * 3600 + minute * 60 + second - offset;
 	/* The range holds for the instant, not just the local date. */
-	if (secs < 0 || secs >= days_from_civil(2201, 1, 1) * 86400)
+	if (secs < 0 || secs >= time_days_from_civil(2201, 1, 1) * 86400)
 		return DYD_EINVALID;
 	*out = secs * NS_PER_SEC + nanos;
 	return 0;

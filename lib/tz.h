@@ -9,8 +9,14 @@
 
 typedef struct tz tz;
 
-/* Loads "UTC" (built in) or a zone from the system zoneinfo database
- * ($TZDIR or /usr/share/zoneinfo). */
+/* Loads "UTC" or "Z" (built in), a fixed offset ("+07:00", "+0700",
+ * "+07", from -23:59 to +23:59; named and shown as "+07:00"), or a zone
+ * of the system zoneinfo database ($TZDIR or /usr/share/zoneinfo), a
+ * TZif file of version 2 or later whose footer rule carries it past its
+ * last transition. Zones that count leap seconds ("right/...") are
+ * refused. DYD_EINVALID with a diagnostic naming the zone and what is
+ * accepted, or DYD_ENOMEM. The zone is immutable: any number of threads
+ * may use it at once. */
 int tz_load(tz **out, const char *name, dyd_diags *diags);
 void tz_free(tz *zone);
 const char *tz_name(const tz *zone);
@@ -19,7 +25,7 @@ typedef struct tz_local {
 	int year;
 	unsigned month, day, hour, minute, second;
 	int32_t utc_offset;	  /* seconds east of UTC */
-	const char *abbreviation; /* "WIB", "CET", "+07": borrowed */
+	const char *abbreviation; /* "WIB", "CET", "+07", "+07:00": borrowed */
 } tz_local;
 
 void tz_localize(const tz *zone, dyd_time t, tz_local *out);
@@ -37,5 +43,8 @@ void tz_civil_date(const tz_local *l, char *buf);
 
 /* The UTC date and time fields of an instant. */
 void time_civil(dyd_time t, tz_local *out);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

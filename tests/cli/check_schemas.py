@@ -729,7 +729,8 @@ def report_cases(example):
     ok.append(("registered_at with 9 fraction digits",
                dict(r, account=dict(minimal, registered_at="2015-03-02T01:15:00.123456789Z"))))
     ok.append(("language 'id'", dict(r, language="id")))
-    for tz in ["UTC", "Asia/Jakarta", "America/Argentina/Buenos_Aires", "Etc/GMT+7", "America/Port-au-Prince"]:
+    for tz in ["UTC", "Asia/Jakarta", "America/Argentina/Buenos_Aires", "Etc/GMT+7", "America/Port-au-Prince",
+               "+07:00", "-03:30", "+00:00", "-23:59"]:
         ok.append(("time_zone %r" % tz, dict(r, time_zone=tz)))
     ok.append(("generator version 0.2.0-rc.1+g1a2b", mutate(r, ("generator/version", "0.2.0-rc.1+g1a2b"))))
     ok.append(("optout null in the decision", mutate(r, ("decision/optout", None))))
@@ -753,7 +754,10 @@ def report_cases(example):
         ("time_zone", "Asia/../../etc/passwd", "time_zone with '..'"),
         ("time_zone", "Asia/Jakarta/", "time_zone with a final '/'"),
         ("time_zone", "America/New York", "time_zone with a space"),
-        ("time_zone", "+07:00", "time_zone '+07:00'"),
+        ("time_zone", "+24:00", "time_zone '+24:00'"),
+        ("time_zone", "+7:00", "time_zone '+7:00'"),
+        ("time_zone", "+07:60", "time_zone '+07:60'"),
+        ("time_zone", "+0700", "time_zone '+0700' (dyd writes '+07:00')"),
         ("time_zone", _DELETE, "no time_zone"),
         ("policy/sha256", "A" * 64, "upper-case policy sha256"),
         ("policy/sha256", "0" * 63, "short policy sha256"),
