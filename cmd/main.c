@@ -150,7 +150,7 @@ static int help(int argc, char **argv)
 	const struct command *cmd;
 	char *args[3];
 
-	if (argc == 1) {
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "help") == 0)) {
 		usage(stdout);
 		return EXIT_ALL_OK;
 	}

@@ -89,6 +89,9 @@ def main():
               p.returncode == 0 and q.returncode == 0 and
               p.out.startswith(f"usage: dyd {cmd}") and p.out == q.out and
               p.err == "")
+    p = dyd("help", "help")
+    check("'dyd help help' is 'dyd --help'", p.returncode == 0 and
+          p.out == top.out)
     p = dyd("help", "expotr")
     check("'dyd help expotr': not a command, with the hint",
           p.returncode == 2 and p.err.startswith(
