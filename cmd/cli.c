@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <stdarg.h>
@@ -51,19 +50,33 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "dyd %s: ", cmd);
+	fprintf(stderr, "dyd%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'dyd %s --help'.\n", cmd);
+	fprintf(stderr, "\nTry 'dyd%s%s --help'.\n", cmd ? " " : "",
+		cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 
-int cli_option_error(const char *cmd, int c, const char *arg)
+int cli_usage_diags(const char *cmd, const dyd_diags *diags)
 {
-	if (c == ':')
-		return cli_usage_error(cmd, "option '%s' needs a value", arg);
-	return cli_usage_error(cmd, "unknown option '%s'", arg);
+	size_t i;
+	char *line;
+
+	for (i = 0; i < diags->count; i++) {
+		if (diags->items[i].severity == DYD_ERROR) {
+			fprintf(stderr, "dyd %s: %s\n", cmd,
+				diags->items[i].message);
+			continue;
+		}
+		line = dyd_diag_format(&diags->items[i]);
+		if (line)
+			fprintf(stderr, "%s\n", line);
+		free(line);
+	}
+	fprintf(stderr, "Try 'dyd %s --help'.\n", cmd);
+	return EXIT_USAGE;
 }
 
 void cli_error(const char *fmt, ...)
@@ -156,14 +169,83 @@ int cli_evaluate_file(const char *path, const dyd_policy *policy,
 	return rc;
 }
 
+bool cli_stdin_twice(const char *const *files, int count)
+{
+	int i, seen = 0;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(files[i], "-") == 0 && seen++)
+			return true;
+	return false;
+}
+
+void cli_files_json_begin(void)
+{
+	printf("{\"files\": [\n    ");
+}
+
+int cli_files_json_item(bool first, const char *file, bool valid,
+			const char *id_key, const char *id,
+			const dyd_diags *diags)
+{
+	char *line = dyd_file_result_json(file, valid, id_key, id, diags);
+
+	if (!line) {
+		cli_error("%s: out of memory", file);
+		return EXIT_IO;
+	}
+	printf("%s%s", first ? "" : ",\n    ", line);
+	free(line);
+	return EXIT_ALL_OK;
+}
+
+void cli_files_json_end(void)
+{
+	printf("\n]}\n");
+}
+
+/* Set once a failed write to stdout has been reported. */
+static bool stdout_reported;
+
 int cli_write_stdout(const char *data, size_t len)
 {
 	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
 		cli_error("cannot write to standard output: %s",
 			  strerror(errno));
+		stdout_reported = true;
 		return EXIT_IO;
 	}
 	return EXIT_ALL_OK;
+}
+
+int cli_close_stdout(int status)
+{
+	bool failed = false;
+	int err = 0;
+
+	/* As gnulib's close_stdout: an error flag from an earlier write,
+	 * or a failed flush or close; EBADF from a stdout that was closed
+	 * before dyd ran and never written to is no error. */
+	if (fflush(stdout) != 0) {
+		failed = true;
+		err = errno;
+	}
+	if (ferror(stdout))
+		failed = true;
+	if (fclose(stdout) != 0 && errno != EBADF && !failed) {
+		failed = true;
+		err = errno;
+	}
+	if (!failed)
+		return status;
+	if (!stdout_reported) {
+		if (err)
+			cli_error("cannot write to standard output: %s",
+				  strerror(err));
+		else
+			cli_error("cannot write to standard output");
+	}
+	return EXIT_IO;
 }
 
 #define PASSWORD_MAX 1024
@@ -277,31 +359,112 @@ int cli_password(const char *cmd, const char *file, bool confirm, char **out)
 	return EXIT_ALL_OK;
 }
 
-static sigset_t signals_held;
-
-void cli_signals_block(void)
+int cli_parse_number(const struct cli_arg *arg, long min, long max, long *out)
 {
-	sigemptyset(&signals_held);
-	sigaddset(&signals_held, SIGINT);
-	sigaddset(&signals_held, SIGTERM);
-	sigaddset(&signals_held, SIGHUP);
-	sigprocmask(SIG_BLOCK, &signals_held, NULL);
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg->value, &end, 10);
+	if (errno || *end || end == arg->value || n < min || n > max)
+		return cli_usage_error(arg->cmd,
+				       "--%s '%s' is not a number from %ld to "
+				       "%ld",
+				       arg->opt->name, arg->value, min, max);
+	*out = n;
+	return CLI_CONTINUE;
 }
 
-void cli_signals_unblock(void)
+int cli_parse_lang(const struct cli_arg *arg)
 {
-	/* A signal that arrived meanwhile is delivered now, with its
-	 * default action: the process ends as the user asked. */
-	sigprocmask(SIG_UNBLOCK, &signals_held, NULL);
+	if (!dyd_language_supported(arg->value))
+		return cli_usage_error(arg->cmd,
+				       "--lang '%s' is not supported (en, id)",
+				       arg->value);
+	*(const char **)arg->dest = arg->value;
+	return CLI_CONTINUE;
 }
 
-bool cli_signal_pending(void *unused)
+int cli_parse_level(const struct cli_arg *arg)
 {
-	sigset_t pending;
+	long level;
+	int status = cli_parse_number(arg, 1, 9, &level);
 
-	(void)unused;
-	if (sigpending(&pending) != 0)
-		return false;
-	return sigismember(&pending, SIGINT) ||
-	       sigismember(&pending, SIGTERM) || sigismember(&pending, SIGHUP);
+	if (status == CLI_CONTINUE)
+		*(int *)arg->dest = (int)level;
+	return status;
+}
+
+/*
+ * The zone is checked while the options are read: a batch would otherwise
+ * fail every record with it, write their error lines and its options, and
+ * then refuse a --resume with the zone put right.
+ */
+int cli_parse_tz(const struct cli_arg *arg)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	int rc = dyd_tz_check(arg->value, &diags);
+
+	if (rc == 0)
+		*(const char **)arg->dest = arg->value;
+	else if (rc == DYD_ENOMEM || diags.count == 0)
+		cli_usage_error(arg->cmd, "--tz '%s': out of memory",
+				arg->value);
+	else
+		cli_usage_error(arg->cmd, "--tz: %s", diags.items[0].message);
+	dyd_diags_release(&diags);
+	return rc == 0 ? CLI_CONTINUE : EXIT_USAGE;
+}
+
+const struct cli_opt cli_eval_options[] = {
+    {0, "policy", "FILE", "evaluate with this policy instead of the default",
+     cli_set_string, offsetof(struct cli_eval, policy)},
+    {0, "as-of", "TIME",
+     "evaluate as of TIME (RFC 3339 or YYYY-MM-DD); default: "
+     "SOURCE_DATE_EPOCH, else now",
+     cli_set_string, offsetof(struct cli_eval, as_of)},
+    {0, "strict", NULL, "treat unknown record fields as errors", cli_set_true,
+     offsetof(struct cli_eval, record.strict)},
+    CLI_OPT_END,
+};
+
+const struct cli_opt cli_bundle_options[] = {
+    {0, "lang", "LANG",
+     "language of report.html: en or id (default: the record's language, "
+     "else en)",
+     cli_parse_lang, offsetof(struct cli_bundle, options.lang)},
+    {0, "tz", "ZONE",
+     "time zone for times in report.html: an IANA name such as "
+     "Asia/Jakarta, or an offset such as +07:00 (default: UTC)",
+     cli_parse_tz, offsetof(struct cli_bundle, options.tz)},
+    {0, "level", "N", "deflate compression level, 1 to 9 (default: 6)",
+     cli_parse_level, offsetof(struct cli_bundle, options.level)},
+    {0, "encrypt", NULL, "encrypt every entry with AES-256", cli_set_true,
+     offsetof(struct cli_bundle, encrypt)},
+    {0, "password-file", "FILE",
+     "read the password from FILE's first line (else DYD_PASSWORD, else a "
+     "prompt)",
+     cli_set_string, offsetof(struct cli_bundle, password_file)},
+    CLI_OPT_END,
+};
+
+int cli_bundle_check(const char *cmd, const struct cli_bundle *bundle)
+{
+	if (bundle->password_file && !bundle->encrypt)
+		return cli_usage_error(cmd,
+				       "--password-file goes with --encrypt");
+	return EXIT_ALL_OK;
+}
+
+int cli_bundle_password(const char *cmd, struct cli_bundle *bundle,
+			char **password)
+{
+	int status;
+
+	*password = NULL;
+	if (!bundle->encrypt)
+		return EXIT_ALL_OK;
+	status = cli_password(cmd, bundle->password_file, true, password);
+	bundle->options.password = *password;
+	return status;
 }

@@ -1,8 +1,9 @@
-/* What the subcommands share: exit codes, diagnostics, policy and time
- * options. Only dyd.h from the library. */
+/* What the subcommands share: exit codes, diagnostics, the option groups
+ * of evaluating and bundling, the password. Only dyd.h from the library. */
 #ifndef DYD_CLI_H
 #define DYD_CLI_H
 
+#include "cli_options.h"
 #include "dyd.h"
 
 #include <stdbool.h>
@@ -23,14 +24,15 @@ int cli_exit_code(int rc);
 /* Prints every diagnostic on stderr, one a line. */
 void cli_print_diags(const dyd_diags *diags);
 
-/* Prints "dyd CMD: message" and a pointer to --help on stderr; returns
- * EXIT_USAGE. */
+/* Prints "dyd CMD: message" and a pointer to --help on stderr ("dyd:"
+ * and 'dyd --help' when cmd is NULL); returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The usage error for what getopt_long returned as c (':' for a missing
- * value, '?' for an unknown option); arg is the offending word. */
-int cli_option_error(const char *cmd, int c, const char *arg);
+/* Prints the diagnostics of a call that returned DYD_EUSAGE: its errors
+ * are about the command line, so they read as usage errors do. Returns
+ * EXIT_USAGE. */
+int cli_usage_diags(const char *cmd, const dyd_diags *diags);
 
 /* Prints "dyd: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -54,6 +56,76 @@ int cli_evaluate_file(const char *path, const dyd_policy *policy,
 /* Writes data to stdout and flushes; EXIT_IO with a message on failure. */
 int cli_write_stdout(const char *data, size_t len);
 
+/* Whether '-' (standard input) is among files more than once. */
+bool cli_stdin_twice(const char *const *files, int count);
+
+/*
+ * The --json output of the commands that check files (validate, verify,
+ * policy check): {"files": [...]} with one dyd_file_result_json() a line.
+ * An item returns an exit status (EXIT_IO when memory ran out).
+ */
+void cli_files_json_begin(void);
+int cli_files_json_item(bool first, const char *file, bool valid,
+			const char *id_key, const char *id,
+			const dyd_diags *diags);
+void cli_files_json_end(void);
+
+/*
+ * Flushes and closes stdout at the end of main: a result, a --help or a
+ * --version that could not be written (a full disk, /dev/full) is
+ * EXIT_IO with a message, never 0. Returns the exit status.
+ */
+int cli_close_stdout(int status);
+
+/*
+ * The options export, batch and status share: what to evaluate with.
+ * --verbose is each command's own, as it means a little more for status.
+ */
+struct cli_eval {
+	const char *policy;	   /* --policy; NULL: the built-in one */
+	const char *as_of;	   /* --as-of, for cli_as_of() */
+	dyd_record_options record; /* --strict */
+};
+
+#define CLI_EVAL_INIT                                                          \
+	{                                                                      \
+		NULL, NULL, DYD_RECORD_OPTIONS_INIT                            \
+	}
+
+extern const struct cli_opt cli_eval_options[];
+
+/* The options of export and batch that make the bundle. */
+struct cli_bundle {
+	dyd_bundle_options options; /* --lang, --tz, --level */
+	bool encrypt;
+	const char *password_file;
+};
+
+#define CLI_BUNDLE_INIT                                                        \
+	{                                                                      \
+		DYD_BUNDLE_OPTIONS_INIT, false, NULL                           \
+	}
+
+extern const struct cli_opt cli_bundle_options[];
+
+/* What cannot be told one option at a time: --password-file without
+ * --encrypt. Returns an exit status. */
+int cli_bundle_check(const char *cmd, const struct cli_bundle *bundle);
+
+/* With --encrypt, gets the password (cli_password(), asked twice) into
+ * *password and bundle->options. Returns an exit status. */
+int cli_bundle_password(const char *cmd, struct cli_bundle *bundle,
+			char **password);
+
+/* Option parsers shared by the tables. */
+int cli_parse_lang(const struct cli_arg *arg);	/* const char *, en or id */
+int cli_parse_tz(const struct cli_arg *arg);	/* const char *, a zone */
+int cli_parse_level(const struct cli_arg *arg); /* int, 1 to 9 */
+
+/* The value of arg as a whole number from min to max, or a usage error
+ * that says so. Returns CLI_CONTINUE or EXIT_USAGE. */
+int cli_parse_number(const struct cli_arg *arg, long min, long max, long *out);
+
 /*
  * The bundle password: from --password-file (its first line), else the
  * DYD_PASSWORD environment variable, else a no-echo prompt on the terminal
@@ -62,11 +134,5 @@ int cli_write_stdout(const char *data, size_t len);
  */
 int cli_password(const char *cmd, const char *file, bool confirm, char **out);
 void cli_password_free(char *password);
-
-/* Blocks SIGINT, SIGTERM and SIGHUP while a file is put in place; the
- * write is abandoned when one arrived (see dyd_write_options). */
-void cli_signals_block(void);
-void cli_signals_unblock(void);
-bool cli_signal_pending(void *unused);
 
 #endif

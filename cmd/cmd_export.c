@@ -1,201 +1,150 @@
 /* dyd export: one account's bundle. */
 #include "cli.h"
+#include "cli_signals.h"
 #include "commands.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char export_usage[] =
-    "usage: dyd export [options] ACCOUNT\n"
-    "\n"
-    "Writes the account's data and the sharing decision as a ZIP bundle:\n"
-    "report.html for people, report.json for machines, manifest.json with\n"
-    "checksums. ACCOUNT is a record file (JSON or YAML) or '-'.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE     the bundle to write (default: ACCOUNT_ID.zip\n"
-    "                        in the current directory; '-': standard output)\n"
-    "  --force               replace FILE if it exists\n"
-    "  --policy FILE         evaluate with this policy instead of the default\n"
-    "  --as-of TIME          evaluate as of TIME (RFC 3339 or YYYY-MM-DD);\n"
-    "                        default: SOURCE_DATE_EPOCH, else now\n"
-    "  --lang LANG           language of report.html: en or id (default: the\n"
-    "                        record's language, else en)\n"
-    "  --tz ZONE             time zone for times in report.html, such as\n"
-    "                        Asia/Jakarta or +07:00 (default: UTC)\n"
-    "  --level N             deflate compression level, 1 to 9 (default: 6)\n"
-    "  --encrypt             encrypt every entry with AES-256\n"
-    "  --password-file FILE  read the password from FILE's first line\n"
-    "                        (else DYD_PASSWORD, else a prompt)\n"
-    "  --strict              treat unknown record fields as errors\n"
-    "  --verbose             let messages quote personal values\n"
-    "  -h, --help            show this help\n";
+struct export_args {
+	const char *output; /* -o; NULL: ACCOUNT_ID.zip; "-": stdout */
+	dyd_write_options write;
+	struct cli_eval eval;
+	struct cli_bundle bundle;
+};
 
-int cmd_export(int argc, char **argv)
+#define AT(field) offsetof(struct export_args, field)
+
+static const struct cli_opt export_options[] = {
+    {'o', "output", "FILE",
+     "the bundle to write (default: ACCOUNT_ID.zip in the current "
+     "directory; '-': standard output)",
+     cli_set_string, AT(output)},
+    {0, "force", NULL, "replace FILE if it exists", cli_set_true,
+     AT(write.force)},
+    {0, "verbose", NULL, "let messages quote personal values", cli_set_true,
+     AT(eval.record.verbose)},
+    CLI_OPT_END,
+};
+
+static const struct cli_group export_groups[] = {
+    {export_options, 0},
+    {cli_eval_options, AT(eval)},
+    {cli_bundle_options, AT(bundle)},
+    {cli_help_options, 0},
+    {NULL, 0},
+};
+
+const struct cli_spec cmd_export_spec = {
+    .name = "export",
+    .usage = "[options] ACCOUNT",
+    .about =
+	"Writes the account's data and the sharing decision as a ZIP bundle:\n"
+	"report.html for people, report.json for machines, manifest.json with\n"
+	"checksums. ACCOUNT is a record file (JSON or YAML) or '-'.\n",
+    .groups = export_groups,
+};
+
+/* Puts the bundle where -o says: standard output, or a file written
+ * atomically, abandoned if a signal arrives on the way. */
+static int export_write(const char *output, const void *zip, size_t len,
+			dyd_write_options *write, dyd_diags *diags)
 {
-	enum {
-		OPT_POLICY = 256,
-		OPT_AS_OF,
-		OPT_LANG,
-		OPT_TZ,
-		OPT_LEVEL,
-		OPT_ENCRYPT,
-		OPT_PASSWORD_FILE,
-		OPT_FORCE,
-		OPT_STRICT,
-		OPT_VERBOSE
-	};
-	static const struct option options[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"force", no_argument, NULL, OPT_FORCE},
-	    {"policy", required_argument, NULL, OPT_POLICY},
-	    {"as-of", required_argument, NULL, OPT_AS_OF},
-	    {"lang", required_argument, NULL, OPT_LANG},
-	    {"tz", required_argument, NULL, OPT_TZ},
-	    {"level", required_argument, NULL, OPT_LEVEL},
-	    {"encrypt", no_argument, NULL, OPT_ENCRYPT},
-	    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	    {"strict", no_argument, NULL, OPT_STRICT},
-	    {"verbose", no_argument, NULL, OPT_VERBOSE},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *policy_path = NULL, *as_of_text = NULL, *output = NULL;
-	const char *password_file = NULL;
-	dyd_record_options ropt = DYD_RECORD_OPTIONS_INIT;
-	dyd_bundle_options bopt = DYD_BUNDLE_OPTIONS_INIT;
-	dyd_write_options wopt = DYD_WRITE_OPTIONS_INIT;
+	int rc;
+
+	if (strcmp(output, "-") == 0) {
+		cli_print_diags(diags);
+		return cli_write_stdout(zip, len);
+	}
+	write->cancelled = cli_signal_pending;
+	cli_signals_block();
+	rc = dyd_output_write(output, zip, len, write, diags);
+	cli_signals_unblock();
+	cli_print_diags(diags);
+	if (rc == DYD_ENOMEM)
+		cli_error("out of memory");
+	if (rc == 0)
+		fprintf(stderr, "dyd: wrote %s (%zu bytes)\n", output, len);
+	return cli_exit_code(rc);
+}
+
+/* Evaluates the record at path and writes its bundle. */
+static int export_run(const char *path, struct export_args *a,
+		      const dyd_policy *policy, dyd_time as_of)
+{
 	dyd_diags diags = DYD_DIAGS_INIT;
-	dyd_policy *policy = NULL;
 	dyd_record *record = NULL;
 	dyd_decision *decision = NULL;
-	char *password = NULL, *default_output = NULL, *end;
+	char *default_output = NULL;
+	const char *output = a->output;
 	void *zip = NULL;
-	bool encrypt = false;
 	size_t ziplen = 0;
-	dyd_time as_of;
-	long level;
-	int c, rc, status;
+	int rc, status;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_FORCE:
-			wopt.force = true;
-			break;
-		case OPT_POLICY:
-			policy_path = optarg;
-			break;
-		case OPT_AS_OF:
-			as_of_text = optarg;
-			break;
-		case OPT_LANG:
-			if (!dyd_language_supported(optarg))
-				return cli_usage_error(
-				    "export",
-				    "--lang '%s' is not supported (en, id)",
-				    optarg);
-			bopt.lang = optarg;
-			break;
-		case OPT_TZ:
-			bopt.tz = optarg;
-			break;
-		case OPT_LEVEL:
-			level = strtol(optarg, &end, 10);
-			if (*end || end == optarg || level < 1 || level > 9)
-				return cli_usage_error(
-				    "export",
-				    "--level '%s' is not a number from 1 "
-				    "to 9",
-				    optarg);
-			bopt.level = (int)level;
-			break;
-		case OPT_ENCRYPT:
-			encrypt = true;
-			break;
-		case OPT_PASSWORD_FILE:
-			password_file = optarg;
-			break;
-		case OPT_STRICT:
-			ropt.strict = true;
-			break;
-		case OPT_VERBOSE:
-			ropt.verbose = true;
-			break;
-		case 'h':
-			fputs(export_usage, stdout);
-			return EXIT_ALL_OK;
-		default:
-			return cli_option_error("export", c, argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(
-		    "export", argc == optind ? "no ACCOUNT record given"
-					     : "one ACCOUNT record at a time");
-	if (password_file && !encrypt)
-		return cli_usage_error("export",
-				       "--password-file goes with --encrypt");
-	if (output && strcmp(output, "-") == 0 && isatty(STDOUT_FILENO))
-		return cli_usage_error(
-		    "export", "not writing a ZIP to a terminal; "
-			      "redirect standard output or use -o FILE");
-	status = cli_as_of("export", as_of_text, &as_of);
-	if (status)
-		return status;
-	if (encrypt) {
-		status = cli_password("export", password_file, true, &password);
-		if (status)
-			return status;
-		bopt.password = password;
-	}
-	status = cli_load_policy(policy_path, &policy);
-	if (status)
-		goto out;
-	rc = cli_evaluate_file(argv[optind], policy, &ropt, as_of, &record,
+	rc = cli_evaluate_file(path, policy, &a->eval.record, as_of, &record,
 			       &decision, &diags);
 	if (rc == 0)
-		rc = dyd_bundle_build(&zip, &ziplen, decision, &bopt, &diags);
+		rc = dyd_bundle_build(&zip, &ziplen, decision,
+				      &a->bundle.options, &diags);
 	if (rc == 0 && !output) {
-		size_t n = strlen(dyd_record_account_id(record)) + 5;
-		default_output = malloc(n);
+		const char *id = dyd_record_account_id(record);
+		default_output = malloc(strlen(id) + 5);
 		if (!default_output)
 			rc = DYD_ENOMEM;
 		else
-			snprintf(default_output, n, "%s.zip",
-				 dyd_record_account_id(record));
+			sprintf(default_output, "%s.zip", id);
 		output = default_output;
 	}
-	if (rc == 0 && strcmp(output, "-") == 0) {
-		cli_print_diags(&diags);
-		status = cli_write_stdout(zip, ziplen);
-		goto out;
-	}
 	if (rc == 0) {
-		wopt.cancelled = cli_signal_pending;
-		cli_signals_block();
-		rc = dyd_output_write(output, zip, ziplen, &wopt, &diags);
-		cli_signals_unblock();
+		status = export_write(output, zip, ziplen, &a->write, &diags);
+	} else if (rc == DYD_EUSAGE) {
+		status = cli_usage_diags("export", &diags);
+	} else {
+		cli_print_diags(&diags);
+		if (rc == DYD_ENOMEM)
+			cli_error("out of memory");
+		status = cli_exit_code(rc);
 	}
-	cli_print_diags(&diags);
-	if (rc == DYD_ENOMEM)
-		cli_error("out of memory");
-	status = cli_exit_code(rc);
-	if (rc == 0)
-		fprintf(stderr, "dyd: wrote %s (%zu bytes)\n", output, ziplen);
-out:
 	free(zip);
 	free(default_output);
-	cli_password_free(password);
 	dyd_decision_free(decision);
 	dyd_record_free(record);
-	dyd_policy_free(policy);
 	dyd_diags_release(&diags);
+	return status;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_args a = {NULL, DYD_WRITE_OPTIONS_INIT, CLI_EVAL_INIT,
+				CLI_BUNDLE_INIT};
+	dyd_policy *policy = NULL;
+	char *password = NULL;
+	dyd_time as_of;
+	int first, status;
+
+	status = cli_parse(&cmd_export_spec, &a, argc, argv, &first);
+	if (status != CLI_CONTINUE)
+		return status;
+	if (argc - first != 1)
+		return cli_usage_error(
+		    "export", argc == first ? "no ACCOUNT record given"
+					    : "one ACCOUNT record at a time");
+	status = cli_bundle_check("export", &a.bundle);
+	if (status)
+		return status;
+	if (a.output && strcmp(a.output, "-") == 0 && isatty(STDOUT_FILENO))
+		return cli_usage_error(
+		    "export", "not writing a ZIP to a terminal; "
+			      "redirect standard output or use -o FILE");
+	status = cli_as_of("export", a.eval.as_of, &as_of);
+	if (!status)
+		status = cli_bundle_password("export", &a.bundle, &password);
+	if (!status)
+		status = cli_load_policy(a.eval.policy, &policy);
+	if (!status)
+		status = export_run(argv[first], &a, policy, as_of);
+	cli_password_free(password);
+	dyd_policy_free(policy);
 	return status;
 }

@@ -2,24 +2,41 @@
 #include "cli.h"
 #include "commands.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char policy_usage[] =
-    "usage: dyd policy show [--policy FILE] [--json]\n"
-    "       dyd policy check [--json] FILE...\n"
-    "\n"
-    "show prints the effective policy: the default one compiled into dyd,\n"
-    "or FILE given with --policy. With --json it prints the policy as JSON\n"
-    "with its id and the SHA-256 of its bytes.\n"
-    "check lints policy files and reports every problem with its file,\n"
-    "line and column.\n"
-    "\n"
-    "Options:\n"
-    "  --policy FILE   (show) the policy to show instead of the default\n"
-    "  --json          print JSON\n"
-    "  -h, --help      show this help\n";
+struct policy_args {
+	const char *policy; /* show --policy FILE */
+	bool json;
+};
+
+#define AT(field) offsetof(struct policy_args, field)
+
+static const struct cli_opt policy_options[] = {
+    {0, "policy", "FILE", "(show) the policy to show instead of the default",
+     cli_set_string, AT(policy)},
+    {0, "json", NULL, "print JSON", cli_set_true, AT(json)},
+    CLI_OPT_END,
+};
+
+static const struct cli_group policy_groups[] = {
+    {policy_options, 0},
+    {cli_help_options, 0},
+    {NULL, 0},
+};
+
+const struct cli_spec cmd_policy_spec = {
+    .name = "policy",
+    .usage = "show [--policy FILE] [--json]\ncheck [--json] FILE...",
+    .about =
+	"show prints the effective policy: the default one compiled into dyd,\n"
+	"or FILE given with --policy. With --json it prints the policy as "
+	"JSON\n"
+	"with its id and the SHA-256 of its bytes.\n"
+	"check lints policy files and reports every problem with its file,\n"
+	"line and column.\n",
+    .groups = policy_groups,
+};
 
 static int policy_show(const char *path, bool json)
 {
@@ -48,104 +65,89 @@ static int policy_show(const char *path, bool json)
 	return status;
 }
 
+/* Lints one policy file and reports on it; returns its exit status. */
+static int check_file(const char *path, bool first, bool json)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *policy = NULL;
+	char *data = NULL;
+	size_t len;
+	int rc, status, printed;
+
+	rc = dyd_file_read(path, 1024 * 1024, &data, &len, &diags);
+	if (rc == 0)
+		rc = dyd_policy_load(&policy, data, len, path, &diags);
+	status = cli_exit_code(rc);
+	if (json) {
+		printed = cli_files_json_item(
+		    first, path, rc == 0, "id",
+		    policy ? dyd_policy_id(policy) : NULL, &diags);
+		if (printed > status)
+			status = printed;
+	} else {
+		cli_print_diags(&diags);
+		if (rc == 0)
+			printf("%s: ok\n", path);
+	}
+	if (rc == DYD_ENOMEM)
+		cli_error("%s: out of memory", path);
+	dyd_policy_free(policy);
+	dyd_diags_release(&diags);
+	free(data);
+	return status;
+}
+
 static int policy_check(char **files, int count, bool json)
 {
-	int i, worst = EXIT_ALL_OK, status;
+	int i, status, worst = EXIT_ALL_OK;
 
 	if (json)
-		printf("{\"files\": [\n    ");
+		cli_files_json_begin();
 	for (i = 0; i < count; i++) {
-		dyd_diags diags = DYD_DIAGS_INIT;
-		dyd_policy *policy = NULL;
-		char *data = NULL, *line;
-		size_t len;
-		int rc;
-
-		rc = dyd_file_read(files[i], 1024 * 1024, &data, &len, &diags);
-		if (rc == 0)
-			rc = dyd_policy_load(&policy, data, len, files[i],
-					     &diags);
-		status = cli_exit_code(rc);
-		if (json) {
-			line = dyd_file_result_json(
-			    files[i], rc == 0, "id",
-			    policy ? dyd_policy_id(policy) : NULL, &diags);
-			if (line)
-				printf("%s%s", i ? ",\n    " : "", line);
-			else
-				status = EXIT_IO;
-			free(line);
-		} else {
-			cli_print_diags(&diags);
-			if (rc == 0)
-				printf("%s: ok\n", files[i]);
-		}
-		if (rc == DYD_ENOMEM)
-			cli_error("%s: out of memory", files[i]);
+		status = check_file(files[i], i == 0, json);
 		if (status > worst)
 			worst = status;
-		dyd_policy_free(policy);
-		dyd_diags_release(&diags);
-		free(data);
 	}
 	if (json)
-		printf("\n]}\n");
-	if (fflush(stdout) != 0) {
-		cli_error("cannot write to standard output");
-		return EXIT_IO;
-	}
+		cli_files_json_end();
 	return worst;
 }
 
 int cmd_policy(int argc, char **argv)
 {
-	enum { OPT_POLICY = 256, OPT_JSON };
-	static const struct option options[] = {
-	    {"policy", required_argument, NULL, OPT_POLICY},
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *policy_path = NULL, *action;
-	bool json = false;
-	int c;
+	static const char *const actions[] = {"show", "check", NULL};
+	struct policy_args a = {NULL, false};
+	const char *action, *nearest;
+	int first, status;
 
-	opterr = 0;
-	optind = 0;
 	/* Options may come before or after the action word. */
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_POLICY:
-			policy_path = optarg;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case 'h':
-			fputs(policy_usage, stdout);
-			return EXIT_ALL_OK;
-		default:
-			return cli_option_error("policy", c, argv[optind - 1]);
-		}
-	}
-	if (optind == argc)
+	status = cli_parse(&cmd_policy_spec, &a, argc, argv, &first);
+	if (status != CLI_CONTINUE)
+		return status;
+	if (first == argc)
 		return cli_usage_error("policy", "say 'show' or 'check'");
-	action = argv[optind++];
+	action = argv[first++];
 	if (strcmp(action, "show") == 0) {
-		if (optind != argc)
+		if (first != argc)
 			return cli_usage_error(
 			    "policy", "show takes no FILE; use --policy FILE");
-		return policy_show(policy_path, json);
+		return policy_show(a.policy, a.json);
 	}
 	if (strcmp(action, "check") == 0) {
-		if (policy_path)
+		if (a.policy)
 			return cli_usage_error(
 			    "policy",
 			    "check takes FILE arguments, not --policy");
-		if (optind == argc)
+		if (first == argc)
 			return cli_usage_error("policy", "check needs a FILE");
-		return policy_check(argv + optind, argc - optind, json);
+		return policy_check(argv + first, argc - first, a.json);
 	}
+	nearest = cli_nearest(action, actions);
+	if (nearest)
+		return cli_usage_error("policy",
+				       "unknown action '%s'; did you mean "
+				       "'%s'?",
+				       action, nearest);
 	return cli_usage_error("policy", "unknown action '%s' (show, check)",
 			       action);
 }

@@ -2,51 +2,57 @@
 #include "cli.h"
 #include "commands.h"
 
-#include <getopt.h>
-#include <string.h>
+#include <stdio.h>
 
-static const char schema_usage[] =
-    "usage: dyd schema [NAME]\n"
-    "\n"
-    "Prints the JSON Schema (draft 2020-12) NAME: account, decision,\n"
-    "manifest, policy or report. Without NAME, lists the names.\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help      show this help\n";
+static const struct cli_group schema_groups[] = {
+    {cli_help_options, 0},
+    {NULL, 0},
+};
+
+const struct cli_spec cmd_schema_spec = {
+    .name = "schema",
+    .usage = "[NAME]",
+    .about = "Prints the JSON Schema (draft 2020-12) NAME: account, decision,\n"
+	     "manifest, policy or report. Without NAME, lists the names.\n",
+    .groups = schema_groups,
+};
+
+/* The error for a NAME that is no schema, with the one it may mean. */
+static int no_schema(const char *name)
+{
+	const char *names[16] = {NULL}, *nearest;
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(names) / sizeof(names[0]); i++)
+		if (!(names[i] = dyd_schema_name(i)))
+			break;
+	nearest = cli_nearest(name, names);
+	if (nearest)
+		return cli_usage_error("schema",
+				       "no schema '%s'; did you mean '%s'?",
+				       name, nearest);
+	return cli_usage_error(
+	    "schema", "no schema '%s' (run 'dyd schema' for the list)", name);
+}
 
 int cmd_schema(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *text, *name;
 	size_t len, i;
-	int c;
+	int first, status;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(schema_usage, stdout);
-			return EXIT_ALL_OK;
-		default:
-			return cli_option_error("schema", c, argv[optind - 1]);
-		}
-	}
-	if (optind == argc) {
+	status = cli_parse(&cmd_schema_spec, NULL, argc, argv, &first);
+	if (status != CLI_CONTINUE)
+		return status;
+	if (first == argc) {
 		for (i = 0; (name = dyd_schema_name(i)); i++)
 			printf("%s\n", name);
-		return fflush(stdout) == 0 ? EXIT_ALL_OK : EXIT_IO;
+		return EXIT_ALL_OK;
 	}
-	if (argc - optind > 1)
+	if (argc - first > 1)
 		return cli_usage_error("schema", "one NAME at a time");
-	text = dyd_schema(argv[optind], &len);
+	text = dyd_schema(argv[first], &len);
 	if (!text)
-		return cli_usage_error("schema",
-				       "no schema '%s' (run 'dyd schema' for "
-				       "the list)",
-				       argv[optind]);
+		return no_schema(argv[first]);
 	return cli_write_stdout(text, len);
 }

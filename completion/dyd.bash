@@ -6,10 +6,16 @@ _dyd()
 
 	local commands="batch export policy schema status validate verify"
 	if [[ $cword -eq 1 ]]; then
-		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "$commands help --help --version" -- "$cur"))
 		return
 	fi
 	local command=${words[1]}
+	if [[ $command == help ]]; then
+		if [[ $cword -eq 2 ]]; then
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
 	case $prev in
 	--policy | --password-file | --results)
 		_filedir

@@ -102,6 +102,14 @@ int dyd_time_parse(const char *text, size_t len, bool allow_date,
 /* Writes YYYY-MM-DDTHH:MM:SS[.fraction]Z into buf (DYD_TIME_BUFSIZE). */
 void dyd_time_format(dyd_time t, char *buf);
 
+/*
+ * Checks a time zone name as --tz takes it: "UTC", a fixed offset such as
+ * "+07:00", or a zone of the system's tz database. 0, or DYD_EINVALID
+ * with a diagnostic that names the zone and what is accepted (DYD_ENOMEM
+ * when out of memory).
+ */
+int dyd_tz_check(const char *name, dyd_diags *diags);
+
 /* Files */
 
 /* Upper bound for a record or policy file, in bytes. */

@@ -597,3 +597,12 @@ void tz_format_date(const tz *z, dyd_time t, char *buf)
 	tz_localize(z, t, &l);
 	tz_civil_date(&l, buf);
 }
+
+int dyd_tz_check(const char *name, dyd_diags *diags)
+{
+	tz *zone = NULL;
+	int rc = tz_load(&zone, name, diags);
+
+	tz_free(zone);
+	return rc;
+}

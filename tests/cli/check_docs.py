@@ -1,27 +1,37 @@
 #!/usr/bin/env python3
-"""The man pages, the bash completion and the program agree.
+"""The option tables, --help, the man pages and the bash completion agree.
 
 Usage: check_docs.py --dyd PATH [--src DIR]
 
-For every command of 'dyd --help' (batch, export, policy, schema, status,
-validate, verify):
+The source of truth is the option tables of cmd/, which the program lists
+with the hidden 'dyd --dump-options' (tab-separated: "command NAME SUMMARY"
+and "option COMMAND SHORT LONG VALUE HELP", '-' for none). The listing is
+read rather than 'dyd CMD --help' so that what --help prints is checked
+too, and so that every option says whether it takes a value, which the
+checks below hold the pages and the completion to. For each command, and
+for dyd itself ("dyd" in the listing, dyd(1) its page):
 
-  - man/dyd-CMD.1 exists and its SYNOPSIS names 'dyd CMD';
-  - every option of 'dyd CMD --help' has an entry in the page's OPTIONS
-    list, and every option there is in --help (short and long forms: the
-    pages write --policy as 'Fl -policy' and -d as 'Fl d');
-  - the SYNOPSIS shows every option of --help (in one of its forms) and
-    nothing --help does not have;
-  - the bash completion offers exactly the long options of --help.
+  - --help lists exactly the table's options, each with its short name and
+    value name; its usage lines name no option the table does not have;
+    'dyd help CMD' prints the same as 'dyd CMD --help';
+  - the page's SYNOPSIS shows every option of the table in one of its
+    forms and nothing else ('Fl -policy' is --policy, 'Fl d' is -d), and
+    its OPTIONS list has every form of every option and nothing else;
+    wherever an option is shown, it is followed by an argument (Ar, Cm)
+    exactly when the table says it takes a value;
+  - the bash completion, run in bash with bash-completion, offers exactly
+    the table's long options after 'dyd CMD x'; after a flag it still
+    offers them, after an option that takes a value it does not (it is
+    completing the value); at the first word it offers the commands,
+    'help' and dyd's own long options; after 'dyd help', the commands.
 
-Also: dyd(1) has an entry in COMMANDS for every command and none other, and
-a SEE ALSO reference to every dyd-CMD(1); dyd(3) shows every function of
-lib/dyd.h in its SYNOPSIS and names it in NAME; every page in man/ passes
+Also: the commands of the listing are those of 'dyd --help', of dyd(1)'s
+COMMANDS and of its SEE ALSO; an option that dyd(1) names under a command
+is one of that command's; dyd(3) shows every function of lib/dyd.h in its
+SYNOPSIS and names it in NAME; every page in man/ passes
 'mandoc -T lint -W warning'.
 
-A page that does not exist yet is reported as "skip" for dyd-batch.1 only;
-without mandoc the lint checks are skipped. Prints 'N passed, M failed' and
-exits 1 if anything failed.
+Prints 'N passed, M failed' and exits 1 if anything failed.
 """
 
 import argparse
@@ -31,9 +41,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-
-# A page another change is still writing: its absence is not a failure.
-OPTIONAL_PAGES = {"dyd-batch.1"}
+import tempfile
 
 passed = 0
 failed = 0
@@ -51,10 +59,6 @@ def fail(name, why):
     print(f"FAIL {name}: {why}")
 
 
-def skip(name, why):
-    print(f"skip {name}: {why}")
-
-
 def check(name, problems):
     """Passes when problems (a list of strings) is empty."""
     if problems:
@@ -63,57 +67,109 @@ def check(name, problems):
         ok(name)
 
 
-def run(argv):
+def run(argv, **kw):
     r = subprocess.run(argv, capture_output=True, text=True,
-                       env=dict(os.environ, NO_COLOR="1"))
+                       env=dict(os.environ, NO_COLOR="1"), **kw)
     return r.returncode, r.stdout, r.stderr
+
+
+# --- the tables -----------------------------------------------------------
+
+class Option:
+    def __init__(self, short, long_, value, help_):
+        self.short = None if short == "-" else "-" + short
+        self.long = "--" + long_
+        self.value = None if value == "-" else value
+        self.help = help_
+
+    def forms(self):
+        return [f for f in (self.short, self.long) if f]
+
+
+def dump_options(dyd):
+    """({command: summary}, {command: [Option]}) from dyd --dump-options;
+    the top level is the command "dyd"."""
+    rc, out, err = run([dyd, "--dump-options"])
+    if rc != 0:
+        raise SystemExit(f"dyd --dump-options exited {rc}: {err}")
+    commands, tables = {}, {}
+    for line in out.splitlines():
+        f = line.split("\t")
+        if f[0] == "command" and len(f) == 3:
+            commands[f[1]] = f[2]
+        elif f[0] == "option" and len(f) == 6:
+            tables.setdefault(f[1], []).append(Option(*f[2:]))
+        else:
+            raise SystemExit(f"dyd --dump-options: unexpected line {line!r}")
+    return commands, tables
 
 
 # --- --help ---------------------------------------------------------------
 
 HELP_OPTION = re.compile(
-    r"^  (?:(-[A-Za-z0-9])(?:, (--[a-z0-9][a-z0-9-]*))?|(--[a-z0-9][a-z0-9-]*))"
-    r"(?=[\s=]|$)")
+    r"^  (?:(-[A-Za-z0-9]), )?(--[a-z0-9][a-z0-9-]*)(?: ([^\s-]\S*))?(?:\s|$)")
 
 
-def help_options(text):
-    """The options of a command's --help, as a list of (short, long)
-    pairs, either of which may be None."""
-    opts = []
-    in_options = False
+def help_sections(text):
+    """(usage lines, option lines, command names) of a --help text."""
+    usage, options, cmds = [], [], []
+    part = "usage"
     for line in text.splitlines():
-        if line.rstrip() == "Options:":
-            in_options = True
+        if line.rstrip() in ("Options:", "Commands:"):
+            part = line.rstrip()
             continue
-        if not in_options:
-            continue
-        m = HELP_OPTION.match(line)
-        if m:
-            short, long_ = m.group(1), m.group(2) or m.group(3)
-            opts.append((short, long_))
-    return opts
-
-
-def help_commands(text):
-    cmds = []
-    in_cmds = False
-    for line in text.splitlines():
-        if line.rstrip() == "Commands:":
-            in_cmds = True
-            continue
-        if in_cmds:
+        if part == "usage" and re.match(r"^(usage:|      ) dyd", line):
+            usage.append(line)
+        elif part == "Options:" and line.startswith("  -"):
+            options.append(line)
+        elif part == "Commands:":
             m = re.match(r"^  ([a-z][a-z0-9-]*)\s", line)
             if m:
                 cmds.append(m.group(1))
             elif not line.strip():
-                break
-    return cmds
+                part = None
+    return usage, options, cmds
+
+
+def check_help(dyd, cmd, table):
+    argv = [dyd, "--help"] if cmd == "dyd" else [dyd, cmd, "--help"]
+    rc, out, err = run(argv)
+    if rc != 0 or not out:
+        fail(f"{cmd} --help", f"exited {rc}: {err.strip()}")
+        return
+    usage, lines, _ = help_sections(out)
+    shown, problems = set(), []
+    for line in lines:
+        m = HELP_OPTION.match(line)
+        if not m:
+            problems.append(f"cannot read the line {line.strip()!r}")
+            continue
+        shown.add((m.group(1), m.group(2), m.group(3)))
+    want = {(o.short, o.long, o.value) for o in table}
+    problems += [f"{long_} ({short}, {value}) is not in --help"
+                 for short, long_, value in sorted(want - shown, key=str)]
+    problems += [f"--help has {long_} ({short}, {value}), the table does not"
+                 for short, long_, value in sorted(shown - want, key=str)]
+    check(f"{cmd} --help lists the options of the table", problems)
+
+    forms = {f for o in table for f in o.forms()}
+    named = set()
+    for line in usage:
+        named.update(re.findall(r"(?<![\w-])(--?[A-Za-z][a-z0-9-]*)", line))
+    check(f"{cmd} --help usage names only options of the table",
+          [f"{o} is not an option of {cmd}" for o in sorted(named - forms)])
+    if cmd != "dyd":
+        rc2, out2, _ = run([dyd, "help", cmd])
+        check(f"'dyd help {cmd}' is 'dyd {cmd} --help'",
+              [] if rc2 == 0 and out2 == out else
+              [f"exit status {rc2}, output differs: {out2[:80]!r}"])
 
 
 # --- mdoc -----------------------------------------------------------------
 
 MACRO = re.compile(r"^[A-Z][a-z][a-z]?$")
 DELIMITERS = {"|", ",", ";", ":", ".", "(", ")", "[", "]", "?", "!"}
+VALUE_MACROS = {"Ar", "Cm"}
 
 
 def words(line):
@@ -125,19 +181,21 @@ def words(line):
 
 
 def flags(line):
-    """The options an mdoc line shows with Fl: 'Fl -policy' is --policy,
-    'Fl d' is -d, 'Fl h | -help' is -h and --help."""
+    """The options an mdoc line shows with Fl, each with whether a value
+    (Ar or Cm) follows it: 'Fl -policy Ar file' is ('--policy', True),
+    'Fl h | -help' is ('-h', False) and ('--help', False)."""
     out = []
-    w = words(line)
+    w = words(line) if line.startswith(".") else []
     i = 0
     while i < len(w):
-        if w[i] == "Fl":
+        if w[i] != "Fl":
             i += 1
-            while i < len(w) and not MACRO.match(w[i]):
-                if w[i] not in DELIMITERS:
-                    out.append("-" + w[i])
-                i += 1
-        else:
+            continue
+        i += 1
+        while i < len(w) and not MACRO.match(w[i]):
+            if w[i] not in DELIMITERS:
+                value = (i + 1 < len(w) and w[i + 1] in VALUE_MACROS)
+                out.append(("-" + w[i], value))
             i += 1
     return out
 
@@ -157,126 +215,103 @@ def sections(path):
     return out
 
 
-def list_items(lines):
-    """The .It lines of the outermost list in lines."""
+def list_entries(lines):
+    """The entries of the outermost list in lines: (.It line, the lines
+    that follow it up to the next entry)."""
     depth = 0
-    items = []
+    entries = []
     for line in lines:
         if line.startswith(".Bl"):
             depth += 1
         elif line.startswith(".El"):
             depth -= 1
         elif line.startswith(".It") and depth == 1:
-            items.append(line)
-    return items
+            entries.append((line, []))
+            continue
+        if entries and depth >= 1:
+            entries[-1][1].append(line)
+    return entries
 
 
-# --- the checks -----------------------------------------------------------
+def value_problems(where, shown, table):
+    """An option shown with an argument it does not take, or without the
+    one it takes."""
+    takes = {f: o.value is not None for o in table for f in o.forms()}
+    return [f"{where}: {f} is shown {'with' if v else 'without'} a value"
+            for f, v in shown if f in takes and v != takes[f]]
 
-def check_command_page(dyd, man, completion, cmd):
-    page = f"dyd-{cmd}.1"
+
+def check_page(man, cmd, table):
+    page = "dyd.1" if cmd == "dyd" else f"dyd-{cmd}.1"
     path = os.path.join(man, page)
     if not os.path.exists(path):
-        if page in OPTIONAL_PAGES:
-            skip(page, "the page does not exist yet")
-        else:
-            fail(page, "missing")
+        fail(page, "missing")
         return
-    rc, out, err = run([dyd, cmd, "--help"])
-    if rc != 0 or not out:
-        fail(f"{page} help", f"'dyd {cmd} --help' exited {rc}: {err.strip()}")
-        return
-    pairs = help_options(out)
-    if not pairs:
-        fail(f"{page} help", f"no options found in 'dyd {cmd} --help'")
-        return
-    in_help = {o for pair in pairs for o in pair if o}
     sec = sections(path)
+    forms = {f for o in table for f in o.forms()}
 
     synopsis = sec.get("SYNOPSIS", [])
-    names = [" ".join(words(l)[1:]) for l in synopsis if l.startswith(".Nm")]
-    check(f"{page} SYNOPSIS names 'dyd {cmd}'",
-          [] if names and all(n.split()[:2] == ["dyd", cmd] for n in names)
-          else [f"the SYNOPSIS shows {names or 'no .Nm'}"])
+    if cmd != "dyd":
+        names = [" ".join(words(l)[1:]) for l in synopsis
+                 if l.startswith(".Nm")]
+        check(f"{page} SYNOPSIS names 'dyd {cmd}'",
+              [] if names and all(n.split()[:2] == ["dyd", cmd]
+                                  for n in names)
+              else [f"the SYNOPSIS shows {names or 'no .Nm'}"])
+    shown = [f for line in synopsis for f in flags(line)]
+    in_synopsis = {f for f, _ in shown}
+    check(f"{page} SYNOPSIS shows every option of the table",
+          [f"{o.long} is not in the SYNOPSIS" for o in table
+           if not set(o.forms()) & in_synopsis])
+    check(f"{page} SYNOPSIS has nothing the table does not",
+          [f"{f} is not an option of {cmd}"
+           for f in sorted(in_synopsis - forms)])
+    check(f"{page} SYNOPSIS shows values as the table has them",
+          value_problems("SYNOPSIS", shown, table))
 
-    in_options = set()
-    for item in list_items(sec.get("OPTIONS", [])):
-        in_options.update(flags(item))
+    shown = [f for item, _ in list_entries(sec.get("OPTIONS", []))
+             for f in flags(item)]
+    in_options = {f for f, _ in shown}
     if not in_options:
         fail(f"{page} OPTIONS", "no options found in the OPTIONS list")
-    else:
-        check(f"{page} OPTIONS has every option of --help",
-              [f"{o} is not in OPTIONS" for o in sorted(in_help - in_options)])
-        check(f"{page} OPTIONS has nothing --help does not",
-              [f"{o} is not in --help" for o in sorted(in_options - in_help)])
-
-    in_synopsis = set()
-    for line in synopsis:
-        if line.startswith("."):
-            in_synopsis.update(flags(line))
-    missing = [long_ or short for short, long_ in pairs
-               if not ({short, long_} - {None}) & in_synopsis]
-    check(f"{page} SYNOPSIS shows every option of --help",
-          [f"{o} is not in the SYNOPSIS" for o in missing])
-    check(f"{page} SYNOPSIS has nothing --help does not",
-          [f"{o} is not in --help" for o in sorted(in_synopsis - in_help)])
-
-    if completion is not None:
-        offered = completion_options(completion, cmd)
-        longs = {long_ for _, long_ in pairs if long_}
-        if offered is None:
-            fail(f"completion {cmd}", "no options list for the command")
-        elif cmd == "schema":
-            # Completes schema names and --help.
-            check(f"completion {cmd} offers the options of --help",
-                  [f"{o} is not offered" for o in sorted(longs - offered)])
-        else:
-            problems = [f"{o} is not offered" for o in sorted(longs - offered)]
-            problems += [f"{o} is not in --help"
-                         for o in sorted(offered - longs)]
-            check(f"completion {cmd} offers the long options of --help",
-                  problems)
+        return
+    check(f"{page} OPTIONS has every form of every option of the table",
+          [f"{f} is not in OPTIONS" for f in sorted(forms - in_options)])
+    check(f"{page} OPTIONS has nothing the table does not",
+          [f"{f} is not an option of {cmd}"
+           for f in sorted(in_options - forms)])
+    check(f"{page} OPTIONS shows values as the table has them",
+          value_problems("OPTIONS", shown, table))
 
 
-def completion_options(text, cmd):
-    """The words the bash completion offers for a command: its options=
-    string, or for commands that complete with compgen -W directly, the
-    options in that list."""
-    m = re.search(r"^\t%s\)\n(.*?)^\t\t;;" % re.escape(cmd), text,
-                  re.M | re.S)
-    if not m:
-        return None
-    body = m.group(1)
-    o = re.search(r'options="([^"]*)"', body)
-    if not o:
-        o = re.search(r'compgen -W "([^"]*)"[^\n]*\n?[^\n]*$', body)
-    if not o:
-        return None
-    return {w for w in o.group(1).split() if w.startswith("--")}
-
-
-def check_dyd1(dyd, man, commands):
+def check_dyd1_commands(man, commands, tables):
     path = os.path.join(man, "dyd.1")
     if not os.path.exists(path):
         fail("dyd.1", "missing")
         return
     sec = sections(path)
     listed = []
-    for item in list_items(sec.get("COMMANDS", [])):
+    problems = []
+    for item, body in list_entries(sec.get("COMMANDS", [])):
         w = words(item)
-        if len(w) >= 3 and w[1] == "Ic":
-            listed.append(w[2])
-    check("dyd.1 COMMANDS has every command of 'dyd --help'",
+        if len(w) < 3 or w[1] != "Ic":
+            continue
+        cmd = w[2]
+        listed.append(cmd)
+        forms = {f for o in tables.get(cmd, []) for f in o.forms()}
+        named = {f for line in [item] + body for f, _ in flags(line)}
+        problems += [f"under {cmd}: {f} is not an option of {cmd}"
+                     for f in sorted(named - forms)]
+    check("dyd.1 COMMANDS has every command of the table",
           [f"'{c}' is not in COMMANDS" for c in commands if c not in listed])
-    check("dyd.1 COMMANDS has nothing 'dyd --help' does not",
-          [f"'{c}' is not in 'dyd --help'" for c in sorted(set(listed))
+    check("dyd.1 COMMANDS has nothing the table does not",
+          [f"'{c}' is not a command" for c in sorted(set(listed))
            if c not in commands])
+    check("dyd.1 COMMANDS names only each command's options", problems)
     see_also = " ".join(sec.get("SEE ALSO", []))
     check("dyd.1 SEE ALSO has every dyd-CMD(1) and dyd(3)",
-          [f"no Xr {p}" for p in
-           [f"dyd-{c} 1" for c in commands
-            if os.path.exists(os.path.join(man, f"dyd-{c}.1"))] + ["dyd 3"]
-           if f"Xr {p}" not in see_also])
+          [f"no Xr {p}" for p in [f"dyd-{c} 1" for c in commands] +
+           ["dyd 3"] if f"Xr {p}" not in see_also])
 
 
 def check_dyd3(man, header):
@@ -314,16 +349,93 @@ def check_dyd3(man, header):
 
 def check_lint(man):
     mandoc = shutil.which("mandoc")
-    pages = sorted(p for p in os.listdir(man) if re.search(r"\.[1-9]$", p))
     if not mandoc:
-        skip("mandoc lint", "mandoc is not installed")
+        fail("mandoc lint", "mandoc is not installed (./bootstrap.sh)")
         return
+    pages = sorted(p for p in os.listdir(man) if re.search(r"\.[1-9]$", p))
     for page in pages:
         rc, out, err = run([mandoc, "-T", "lint", "-W", "warning",
                             os.path.join(man, page)])
         msg = (out + err).strip()
         check(f"{page} passes mandoc -T lint -W warning",
               [msg or f"exit status {rc}"] if rc != 0 or msg else [])
+
+
+# --- bash completion ------------------------------------------------------
+
+# Reads one query a line (the words of a command line, separated by \x1f,
+# "@" for an empty word) and prints what _dyd offers for the last word,
+# one line a query, the words separated by spaces.
+COMPLETE = r'''
+. "$1" && . "$2" || exit 3
+while IFS=$'\x1f' read -r -a q; do
+	for i in "${!q[@]}"; do [[ ${q[i]} == @ ]] && q[i]=; done
+	COMP_WORDS=("${q[@]}")
+	COMP_CWORD=$((${#q[@]} - 1))
+	COMP_LINE="${q[*]}"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_dyd dyd "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	echo "${COMPREPLY[*]}"
+done
+'''
+
+
+def complete_all(completion, queries):
+    """What the completion offers for each query (a list of words)."""
+    bc = os.environ.get("DYD_BASH_COMPLETION",
+                        "/usr/share/bash-completion/bash_completion")
+    if not shutil.which("bash") or not os.path.exists(bc):
+        return None, f"needs bash and bash-completion ({bc}): ./bootstrap.sh"
+    text = "".join("\x1f".join(w or "@" for w in q) + "\n" for q in queries)
+    # In an empty directory, so that completing file names offers none.
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run(["bash", "-c", COMPLETE, "_", bc, completion],
+                           input=text, capture_output=True, text=True,
+                           cwd=tmp)
+    lines = r.stdout.split("\n")
+    if r.returncode != 0 or len(lines) < len(queries):
+        return None, f"bash exited {r.returncode}: {r.stderr.strip()}"
+    return [set(l.split()) for l in lines[:len(queries)]], None
+
+
+def check_completion(completion, commands, tables):
+    queries, what = [], []
+
+    def ask(words_, label, expect):
+        queries.append(["dyd"] + words_)
+        what.append((label, expect))
+
+    top = {o.long for o in tables.get("dyd", [])}
+    ask([""], "dyd <TAB>: the commands, help and dyd's options",
+        ("exactly", set(commands) | {"help"} | top))
+    ask(["help", ""], "dyd help <TAB>: the commands",
+        ("exactly", set(commands)))
+    for cmd in commands:
+        longs = {o.long for o in tables.get(cmd, [])}
+        ask([cmd, "x", "--"], f"dyd {cmd} x --<TAB>: the long options",
+            ("exactly", longs))
+        for o in tables.get(cmd, []):
+            for f in o.forms():
+                if o.value:
+                    ask([cmd, "x", f, "--"],
+                        f"dyd {cmd} x {f} <TAB>: completes the value",
+                        ("none of", longs))
+                else:
+                    ask([cmd, "x", f, "--"],
+                        f"dyd {cmd} x {f} --<TAB>: the long options",
+                        ("exactly", longs))
+    answers, why = complete_all(completion, queries)
+    if answers is None:
+        fail("bash completion", why)
+        return
+    for (label, (how, expect)), got in zip(what, answers):
+        if how == "exactly":
+            check(label, [f"offers {sorted(got - expect)}, lacks "
+                          f"{sorted(expect - got)}"] if got != expect else [])
+        else:
+            check(label, [f"offers {sorted(got & expect)}"]
+                  if got & expect else [])
 
 
 def main():
@@ -335,33 +447,28 @@ def main():
     args = ap.parse_args()
     man = os.path.join(args.src, "man")
     header = os.path.join(args.src, "lib", "dyd.h")
-    comp_path = os.path.join(args.src, "completion", "dyd.bash")
-    completion = None
-    if os.path.exists(comp_path):
-        with open(comp_path, encoding="utf-8") as f:
-            completion = f.read()
-    else:
-        fail("completion", f"{comp_path} is missing")
+    if not os.path.exists(header):
+        header = os.path.join(args.src, "include", "dyd.h")
+    completion = os.path.join(args.src, "completion", "dyd.bash")
 
+    commands, tables = dump_options(args.dyd)
     rc, out, err = run([args.dyd, "--help"])
-    commands = help_commands(out)
-    if rc != 0 or not commands:
-        fail("dyd --help", f"exit status {rc}, commands {commands}: "
-             f"{err.strip()}")
+    in_help = help_sections(out)[2]
+    check("dyd --help lists the commands of the table",
+          [] if rc == 0 and in_help == list(commands) else
+          [f"exit status {rc}, lists {in_help}, the table has "
+           f"{list(commands)}"])
+    for cmd in ["dyd"] + list(commands):
+        if not tables.get(cmd):
+            fail(f"{cmd} table", "no options listed")
+            continue
+        check_help(args.dyd, cmd, tables[cmd])
+        check_page(man, cmd, tables[cmd])
+    check_dyd1_commands(man, list(commands), tables)
+    if os.path.exists(completion):
+        check_completion(completion, list(commands), tables)
     else:
-        ok(f"dyd --help lists {len(commands)} commands")
-    if completion is not None:
-        m = re.search(r'local commands="([^"]*)"', completion)
-        offered = m.group(1).split() if m else []
-        check("completion offers every command of 'dyd --help'",
-              [f"'{c}' is not offered" for c in commands
-               if c not in offered] +
-              [f"'{c}' is not in 'dyd --help'" for c in offered
-               if c not in commands])
-
-    for cmd in commands:
-        check_command_page(args.dyd, man, completion, cmd)
-    check_dyd1(args.dyd, man, commands)
+        fail("completion", f"{completion} is missing")
     check_dyd3(man, header)
     check_lint(man)
 
