@@ -287,6 +287,78 @@ typedef struct dyd_write_options {
 int dyd_output_write(const char *path, const void *data, size_t len,
 		     const dyd_write_options *options, dyd_diags *diags);
 
+/* ---- Signing: Ed25519 keys, signed bundles, trusted keys (issue 16) ---- */
+
+/*
+ * A bundle may carry manifest.sig, the Ed25519 signature (RFC 8032, 64
+ * raw bytes) of the exact bytes of manifest.json, which hash every other
+ * entry; the manifest names the key by its fingerprint. Anyone can check
+ * one with `openssl pkeyutl -verify -pubin -inkey PUB.pem -rawin -in
+ * manifest.json -sigfile manifest.sig`. Keys are PEM files: the private
+ * key PKCS#8 ("BEGIN PRIVATE KEY", unencrypted), the public key
+ * SubjectPublicKeyInfo ("BEGIN PUBLIC KEY").
+ */
+
+/* A key fingerprint: the lower-case hex SHA-256 of the key's DER
+ * SubjectPublicKeyInfo (`openssl pkey -pubin -in PUB.pem -outform DER |
+ * sha256sum`), 64 digits and a NUL. */
+#define DYD_KEY_SHA256_SIZE 65
+
+/*
+ * Makes a new Ed25519 key pair: the private key into path (PKCS#8 PEM)
+ * and the public key into path + ".pub" (SPKI PEM), both written as
+ * dyd_output_write() does (mode 0600, atomic). Neither file is replaced
+ * unless options->force; if the public key cannot be written, the
+ * private key just written is removed again. fingerprint (may be NULL)
+ * receives the new key's. options may be NULL.
+ */
+int dyd_key_generate(const char *path, const dyd_write_options *options,
+		     char fingerprint[DYD_KEY_SHA256_SIZE], dyd_diags *diags);
+
+/* A private key to sign bundles with. Once loaded it is only read, so one
+ * key may sign from several threads at once. */
+typedef struct dyd_signing_key dyd_signing_key;
+
+/*
+ * Reads an Ed25519 private key from a PEM file. An encrypted key, a key
+ * of another type (named in the message), a public key, a damaged or
+ * oversized file is DYD_EINVALID; an unreadable one DYD_EIO. A file that
+ * others than its owner may read gets a warning. No diagnostic holds key
+ * material; the file's bytes are wiped from memory once parsed.
+ */
+int dyd_signing_key_load(dyd_signing_key **out, const char *path,
+			 dyd_diags *diags);
+
+/* The key's fingerprint (borrowed). */
+const char *dyd_signing_key_fingerprint(const dyd_signing_key *key);
+
+/* Frees the key, wiping it. */
+void dyd_signing_key_free(dyd_signing_key *key);
+
+/* A set of trusted public keys to check signatures with. */
+typedef struct dyd_trust dyd_trust;
+
+int dyd_trust_new(dyd_trust **out);
+
+/*
+ * Adds the Ed25519 public key of a PEM file, or of every *.pem and *.pub
+ * file of a directory (not its subdirectories; in name order). A private
+ * key, a key of another type, or a damaged file is DYD_EINVALID, and a
+ * directory without key files too; nothing of a failed call is added.
+ */
+int dyd_trust_add(dyd_trust *trust, const char *path, dyd_diags *diags);
+
+/* Adds the public half of a signing key (to check one's own bundles). */
+int dyd_trust_add_key(dyd_trust *trust, const dyd_signing_key *key);
+
+/* The number of distinct keys, and the i-th one's fingerprint. */
+size_t dyd_trust_count(const dyd_trust *trust);
+const char *dyd_trust_fingerprint(const dyd_trust *trust, size_t i);
+
+void dyd_trust_free(dyd_trust *trust);
+
+/* ---- end of signing ---- */
+
 /* Batch exports: many records in, one bundle each, a results file. */
 
 typedef struct dyd_batch_progress {
