@@ -237,27 +237,32 @@ typedef struct dyd_bundle_options {
 	const char *tz;	      /* IANA zone for times shown; NULL: "UTC" */
 	int level;	      /* deflate level 1..9 */
 	const char *password; /* AES-256 encrypt every entry; NULL: none */
+	/* Sign manifest.json with this key (see "Signing" below); NULL:
+	 * an unsigned bundle. Borrowed; shared read-only by batch workers. */
+	const struct dyd_signing_key *sign_key;
 } dyd_bundle_options;
 
 #define DYD_BUNDLE_DEFAULT_LEVEL 6
 #define DYD_BUNDLE_OPTIONS_INIT                                                \
 	{                                                                      \
-		NULL, NULL, DYD_BUNDLE_DEFAULT_LEVEL, NULL                     \
+		NULL, NULL, DYD_BUNDLE_DEFAULT_LEVEL, NULL, NULL               \
 	}
 
 /*
  * Builds the bundle for a decision in memory. Without a password the
- * bytes depend only on the record, the policy, the options and the as-of
- * instant. *out is freed by the caller with free().
+ * bytes depend only on the record, the policy, the options (the signing
+ * key included: Ed25519 is deterministic) and the as-of instant. *out is
+ * freed by the caller with free().
  */
 int dyd_bundle_build(void **out, size_t *len, const dyd_decision *decision,
 		     const dyd_bundle_options *options, dyd_diags *diags);
 
 /*
  * Checks a bundle: the ZIP structure, the entries (exactly those the
- * manifest lists, plus the manifest), every size and SHA-256, and the
- * structure of report.json. Every problem goes to diags; DYD_EVERIFY when
- * there is one. password may be NULL.
+ * manifest lists, plus the manifest and manifest.sig), every size and
+ * SHA-256, and the structure of report.json. Every problem goes to diags;
+ * DYD_EVERIFY when there is one. password may be NULL. Who signed it is
+ * not checked: see dyd_bundle_verify_ext().
  */
 int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		      dyd_diags *diags);
@@ -356,6 +361,65 @@ size_t dyd_trust_count(const dyd_trust *trust);
 const char *dyd_trust_fingerprint(const dyd_trust *trust, size_t i);
 
 void dyd_trust_free(dyd_trust *trust);
+
+typedef enum dyd_signature_status {
+	DYD_SIGNATURE_UNREAD = 0,  /* the manifest could not be read */
+	DYD_SIGNATURE_NONE,	   /* unsigned: no manifest.sig, no key named */
+	DYD_SIGNATURE_UNCHECKED,   /* signed; no trusted keys were given */
+	DYD_SIGNATURE_VALID,	   /* valid, by a trusted key */
+	DYD_SIGNATURE_UNKNOWN_KEY, /* by a key that is not trusted */
+	DYD_SIGNATURE_BAD,	   /* not a signature of this manifest.json */
+	DYD_SIGNATURE_MISSING,	   /* the manifest names a key, no .sig */
+	/* manifest.sig of the wrong length, without a key named, or the
+	 * manifest's /signature malformed */
+	DYD_SIGNATURE_MALFORMED,
+} dyd_signature_status;
+
+/* The status as a word for JSON: "unread", "unsigned", "unchecked",
+ * "valid", "unknown_key", "bad", "missing", "malformed" (static). */
+const char *dyd_signature_status_name(dyd_signature_status status);
+
+typedef struct dyd_verify_options {
+	const char *password; /* of an encrypted bundle; NULL: none */
+	/* NULL: check integrity only, and report a signature unchecked.
+	 * Else the bundle must be signed by one of these keys. */
+	const dyd_trust *trust;
+} dyd_verify_options;
+
+#define DYD_VERIFY_OPTIONS_INIT                                                \
+	{                                                                      \
+		NULL, NULL                                                     \
+	}
+
+typedef struct dyd_verify_result {
+	dyd_signature_status signature;
+	/* The key the manifest names; "" when it names none. */
+	char key_sha256[DYD_KEY_SHA256_SIZE];
+	/* The ZIP, the entries, sizes, SHA-256s and report.json are sound:
+	 * every problem found, if any, is of the signature. */
+	bool intact;
+} dyd_verify_result;
+
+/*
+ * dyd_bundle_verify() with options, filling *result (may be NULL) with
+ * what was found of the signature. DYD_EVERIFY when any integrity problem
+ * is found, when a signature is damaged (missing, malformed, bad), and
+ * with options->trust when the signature is not VALID; each problem is a
+ * diagnostic with the entry's name. options may be NULL.
+ */
+int dyd_bundle_verify_ext(const void *data, size_t len,
+			  const dyd_verify_options *options,
+			  dyd_verify_result *result, dyd_diags *diags);
+
+/*
+ * One verified file as a one-line JSON object: {"file", "valid" (rc is
+ * 0), "signature" (dyd_signature_status_name), "key_sha256" (or null),
+ * "authentic" (VALID), "intact", "diagnostics"}. Returns a malloc'd
+ * string, or NULL when out of memory.
+ */
+char *dyd_verify_result_json(const char *file, int rc,
+			     const dyd_verify_result *result,
+			     const dyd_diags *diags);
 
 /* ---- end of signing ---- */
 
