@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
   python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion
-  tzdata libc-bin chromium default-jre-headless poppler-utils
+  tzdata libc-bin openssl chromium default-jre-headless poppler-utils
   fonts-dejavu-core fonts-liberation"
 # Node.js and npm run the browser tests. Debian's packages unless a node is
 # already there (NodeSource's nodejs bundles npm and conflicts with

@@ -1,9 +1,10 @@
 /* The bundle: report.html, report.json and manifest.json in one ZIP built
- * in memory with libzip, and the verification of such a ZIP. */
+ * in memory with libzip, and manifest.sig when it is signed. */
 #include "diag.h"
 #include "digest.h"
 #include "json_out.h"
 #include "report.h"
+#include "sign.h"
 #include "zipmem.h"
 
 #include <cjson/cJSON.h>
@@ -13,6 +14,7 @@
 
 #define MANIFEST_FORMAT "dyd.manifest/v1"
 #define MANIFEST_NAME "manifest.json"
+#define SIGNATURE_NAME "manifest.sig"
 /* A bundle entry larger than this is not one dyd wrote: refuse to inflate
  * it (zip bombs). */
 #define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
@@ -49,9 +51,19 @@ static void dos_time(dyd_time t, zip_uint16_t *dtime, zip_uint16_t *ddate)
 	    (zip_uint16_t)((l.hour << 11) | (l.minute << 5) | (l.second / 2));
 }
 
+/* The manifest's "signature": which key signed it, so that a checker
+ * knows which trusted key to try. */
+static bool add_signature(cJSON *root, const char *key_sha256)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "signature");
+
+	return o && cJSON_AddStringToObject(o, "algorithm", SIGN_ALGORITHM) &&
+	       cJSON_AddStringToObject(o, "key_sha256", key_sha256);
+}
+
 static char *manifest_render(const report_context *ctx,
 			     const struct entry *files, size_t count,
-			     bool encrypted)
+			     bool encrypted, const char *key_sha256)
 {
 	const dyd_decision *d = ctx->decision;
 	cJSON *root = cJSON_CreateObject(), *o, *arr;
@@ -72,6 +84,7 @@ static char *manifest_render(const report_context *ctx,
 	     cJSON_AddStringToObject(o, "id", d->policy->id) &&
 	     cJSON_AddStringToObject(o, "sha256", d->policy->sha256) &&
 	     cJSON_AddBoolToObject(root, "encrypted", encrypted) &&
+	     (!key_sha256 || add_signature(root, key_sha256)) &&
 	     (arr = cJSON_AddArrayToObject(root, "files"));
 	for (i = 0; ok && i < count; i++) {
 		o = cJSON_CreateObject();
@@ -217,14 +230,49 @@ fail:
 	return rc;
 }
 
+/* manifest.sig: the raw 64 bytes, as `openssl pkeyutl -verify -rawin
+ * -sigfile` reads them, over the exact bytes of manifest.json. Ed25519
+ * is deterministic, so a signed bundle stays byte-identical. */
+static int sign_manifest(struct entry *sig, const struct entry *manifest,
+			 const dyd_signing_key *key, dyd_diags *diags)
+{
+	int rc;
+
+	sig->data = malloc(SIGN_SIZE);
+	if (!sig->data)
+		return DYD_ENOMEM;
+	rc = sign_data(key, manifest->data, manifest->len,
+		       (unsigned char *)sig->data, diags);
+	sig->len = SIGN_SIZE;
+	return rc;
+}
+
+/* The entries in ZIP order, sorted by name: manifest.json, manifest.sig
+ * when signed, report.html, report.json. */
+static size_t zip_order(struct entry *order, const struct entry entries[4],
+			bool sign)
+{
+	size_t n = 0;
+
+	order[n++] = entries[0];
+	if (sign)
+		order[n++] = entries[3];
+	order[n++] = entries[1];
+	order[n++] = entries[2];
+	return n;
+}
+
 int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 		     const dyd_bundle_options *options, dyd_diags *diags)
 {
 	dyd_bundle_options defaults = DYD_BUNDLE_OPTIONS_INIT;
 	report_context ctx = {0};
-	struct entry entries[3] = {{MANIFEST_NAME, NULL, 0, ""},
+	struct entry entries[4] = {{MANIFEST_NAME, NULL, 0, ""},
 				   {"report.html", NULL, 0, ""},
-				   {"report.json", NULL, 0, ""}};
+				   {"report.json", NULL, 0, ""},
+				   {SIGNATURE_NAME, NULL, 0, ""}},
+		     order[4];
+	const dyd_signing_key *key;
 	tz *zone = NULL;
 	size_t i;
 	int rc;
@@ -233,6 +281,7 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 	*len = 0;
 	if (!options)
 		options = &defaults;
+	key = options->sign_key;
 	ctx.decision = d;
 	ctx.lang = options->lang ? options->lang
 				 : dyd_language_pick(d->record->language);
@@ -267,17 +316,23 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 			       entries[i].sha256))
 			rc = DYD_ENOMEM;
 	if (!rc) {
-		entries[0].data = manifest_render(&ctx, entries + 1, 2,
-						  options->password != NULL);
+		entries[0].data = manifest_render(
+		    &ctx, entries + 1, 2, options->password != NULL,
+		    key ? dyd_signing_key_fingerprint(key) : NULL);
 		if (!entries[0].data)
 			rc = DYD_ENOMEM;
 		else
 			entries[0].len = strlen(entries[0].data);
 	}
+	/* Signed before encryption: the signature is over the manifest's
+	 * plain bytes, and is itself an entry encrypted like the others. */
+	if (!rc && key)
+		rc = sign_manifest(&entries[3], &entries[0], key, diags);
 	if (!rc)
-		rc = zip_entries(out, len, entries, 3, d->as_of, options->level,
-				 options->password, diags);
-	for (i = 0; i < 3; i++)
+		rc = zip_entries(
+		    out, len, order, zip_order(order, entries, key != NULL),
+		    d->as_of, options->level, options->password, diags);
+	for (i = 0; i < 4; i++)
 		free(entries[i].data);
 	report_context_release(&ctx);
 	tz_free(zone);

@@ -245,27 +245,32 @@ typedef struct dyd_bundle_options {
 	const char *tz;	      /* IANA zone for times shown; NULL: "UTC" */
 	int level;	      /* deflate level 1..9 */
 	const char *password; /* AES-256 encrypt every entry; NULL: none */
+	/* Sign manifest.json with this key (see "Signing" below); NULL:
+	 * an unsigned bundle. Borrowed; shared read-only by batch workers. */
+	const struct dyd_signing_key *sign_key;
 } dyd_bundle_options;
 
 #define DYD_BUNDLE_DEFAULT_LEVEL 6
 #define DYD_BUNDLE_OPTIONS_INIT                                                \
 	{                                                                      \
-		NULL, NULL, DYD_BUNDLE_DEFAULT_LEVEL, NULL                     \
+		NULL, NULL, DYD_BUNDLE_DEFAULT_LEVEL, NULL, NULL               \
 	}
 
 /*
  * Builds the bundle for a decision in memory. Without a password the
- * bytes depend only on the record, the policy, the options and the as-of
- * instant. *out is freed by the caller with free().
+ * bytes depend only on the record, the policy, the options (the signing
+ * key included: Ed25519 is deterministic) and the as-of instant. *out is
+ * freed by the caller with free().
  */
 int dyd_bundle_build(void **out, size_t *len, const dyd_decision *decision,
 		     const dyd_bundle_options *options, dyd_diags *diags);
 
 /*
  * Checks a bundle: the ZIP structure, the entries (exactly those the
- * manifest lists, plus the manifest), every size and SHA-256, and the
- * structure of report.json. Every problem goes to diags; DYD_EVERIFY when
- * there is one. password may be NULL.
+ * manifest lists, plus the manifest and manifest.sig), every size and
+ * SHA-256, and the structure of report.json. Every problem goes to diags;
+ * DYD_EVERIFY when there is one. password may be NULL. Who signed it is
+ * not checked: see dyd_bundle_verify_ext().
  */
 int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		      dyd_diags *diags);
@@ -294,6 +299,137 @@ typedef struct dyd_write_options {
  */
 int dyd_output_write(const char *path, const void *data, size_t len,
 		     const dyd_write_options *options, dyd_diags *diags);
+
+/* ---- Signing: Ed25519 keys, signed bundles, trusted keys (issue 16) ---- */
+
+/*
+ * A bundle may carry manifest.sig, the Ed25519 signature (RFC 8032, 64
+ * raw bytes) of the exact bytes of manifest.json, which hash every other
+ * entry; the manifest names the key by its fingerprint. Anyone can check
+ * one with `openssl pkeyutl -verify -pubin -inkey PUB.pem -rawin -in
+ * manifest.json -sigfile manifest.sig`. Keys are PEM files: the private
+ * key PKCS#8 ("BEGIN PRIVATE KEY", unencrypted), the public key
+ * SubjectPublicKeyInfo ("BEGIN PUBLIC KEY").
+ */
+
+/* A key fingerprint: the lower-case hex SHA-256 of the key's DER
+ * SubjectPublicKeyInfo (`openssl pkey -pubin -in PUB.pem -outform DER |
+ * sha256sum`), 64 digits and a NUL. */
+#define DYD_KEY_SHA256_SIZE 65
+
+/*
+ * Makes a new Ed25519 key pair: the private key into path (PKCS#8 PEM)
+ * and the public key into path + ".pub" (SPKI PEM), both written as
+ * dyd_output_write() does (mode 0600, atomic). Neither file is replaced
+ * unless options->force; if the public key cannot be written, the
+ * private key just written is removed again. fingerprint (may be NULL)
+ * receives the new key's. options may be NULL.
+ */
+int dyd_key_generate(const char *path, const dyd_write_options *options,
+		     char fingerprint[DYD_KEY_SHA256_SIZE], dyd_diags *diags);
+
+/* A private key to sign bundles with. Once loaded it is only read, so one
+ * key may sign from several threads at once. */
+typedef struct dyd_signing_key dyd_signing_key;
+
+/*
+ * Reads an Ed25519 private key from a PEM file. An encrypted key, a key
+ * of another type (named in the message), a public key, a damaged or
+ * oversized file is DYD_EINVALID; an unreadable one DYD_EIO. A file that
+ * others than its owner may read gets a warning. No diagnostic holds key
+ * material; the file's bytes are wiped from memory once parsed.
+ */
+int dyd_signing_key_load(dyd_signing_key **out, const char *path,
+			 dyd_diags *diags);
+
+/* The key's fingerprint (borrowed). */
+const char *dyd_signing_key_fingerprint(const dyd_signing_key *key);
+
+/* Frees the key, wiping it. */
+void dyd_signing_key_free(dyd_signing_key *key);
+
+/* A set of trusted public keys to check signatures with. */
+typedef struct dyd_trust dyd_trust;
+
+int dyd_trust_new(dyd_trust **out);
+
+/*
+ * Adds the Ed25519 public key of a PEM file, or of every *.pem and *.pub
+ * file of a directory (not its subdirectories; in name order). A private
+ * key, a key of another type, or a damaged file is DYD_EINVALID, and a
+ * directory without key files too; nothing of a failed call is added.
+ */
+int dyd_trust_add(dyd_trust *trust, const char *path, dyd_diags *diags);
+
+/* Adds the public half of a signing key (to check one's own bundles). */
+int dyd_trust_add_key(dyd_trust *trust, const dyd_signing_key *key);
+
+/* The number of distinct keys, and the i-th one's fingerprint. */
+size_t dyd_trust_count(const dyd_trust *trust);
+const char *dyd_trust_fingerprint(const dyd_trust *trust, size_t i);
+
+void dyd_trust_free(dyd_trust *trust);
+
+typedef enum dyd_signature_status {
+	DYD_SIGNATURE_UNREAD = 0,  /* the manifest could not be read */
+	DYD_SIGNATURE_NONE,	   /* unsigned: no manifest.sig, no key named */
+	DYD_SIGNATURE_UNCHECKED,   /* signed; no trusted keys were given */
+	DYD_SIGNATURE_VALID,	   /* valid, by a trusted key */
+	DYD_SIGNATURE_UNKNOWN_KEY, /* by a key that is not trusted */
+	DYD_SIGNATURE_BAD,	   /* not a signature of this manifest.json */
+	DYD_SIGNATURE_MISSING,	   /* the manifest names a key, no .sig */
+	/* manifest.sig of the wrong length, without a key named, or the
+	 * manifest's /signature malformed */
+	DYD_SIGNATURE_MALFORMED,
+} dyd_signature_status;
+
+/* The status as a word for JSON: "unread", "unsigned", "unchecked",
+ * "valid", "unknown_key", "bad", "missing", "malformed" (static). */
+const char *dyd_signature_status_name(dyd_signature_status status);
+
+typedef struct dyd_verify_options {
+	const char *password; /* of an encrypted bundle; NULL: none */
+	/* NULL: check integrity only, and report a signature unchecked.
+	 * Else the bundle must be signed by one of these keys. */
+	const dyd_trust *trust;
+} dyd_verify_options;
+
+#define DYD_VERIFY_OPTIONS_INIT                                                \
+	{                                                                      \
+		NULL, NULL                                                     \
+	}
+
+typedef struct dyd_verify_result {
+	dyd_signature_status signature;
+	/* The key the manifest names; "" when it names none. */
+	char key_sha256[DYD_KEY_SHA256_SIZE];
+	/* The ZIP, the entries, sizes, SHA-256s and report.json are sound:
+	 * every problem found, if any, is of the signature. */
+	bool intact;
+} dyd_verify_result;
+
+/*
+ * dyd_bundle_verify() with options, filling *result (may be NULL) with
+ * what was found of the signature. DYD_EVERIFY when any integrity problem
+ * is found, when a signature is damaged (missing, malformed, bad), and
+ * with options->trust when the signature is not VALID; each problem is a
+ * diagnostic with the entry's name. options may be NULL.
+ */
+int dyd_bundle_verify_ext(const void *data, size_t len,
+			  const dyd_verify_options *options,
+			  dyd_verify_result *result, dyd_diags *diags);
+
+/*
+ * One verified file as a one-line JSON object: {"file", "valid" (rc is
+ * 0), "signature" (dyd_signature_status_name), "key_sha256" (or null),
+ * "authentic" (VALID), "intact", "diagnostics"}. Returns a malloc'd
+ * string, or NULL when out of memory.
+ */
+char *dyd_verify_result_json(const char *file, int rc,
+			     const dyd_verify_result *result,
+			     const dyd_diags *diags);
+
+/* ---- end of signing ---- */
 
 /* Batch exports: many records in, one bundle each, a results file. */
 

@@ -1,7 +1,10 @@
-/* dyd verify: is this bundle what its manifest says, and is report.json
- * a report? Every problem found is reported, not just the first. */
+/* dyd verify: is this bundle what its manifest says, is report.json a
+ * report, and who signed the manifest? Every problem found is reported,
+ * not just the first. */
 #include "diag.h"
 #include "digest.h"
+#include "json_out.h"
+#include "sign.h"
 #include "zipmem.h"
 
 #include <cjson/cJSON.h>
@@ -15,13 +18,33 @@
 #define ENTRIES_MAX 64
 /* A JSON pointer into report.json, for messages. */
 #define POINTER_SIZE 128
+#define MANIFEST_NAME "manifest.json"
+#define SIGNATURE_NAME "manifest.sig"
 
 struct verifier {
 	zip_t *za;
 	dyd_diags *diags;
 	size_t problems;
+	size_t signature_problems; /* of problems, those of the signature */
 	bool oom;
+	dyd_verify_result *result;
 };
+
+static void vproblem(struct verifier *v, bool of_signature, const char *entry,
+		     const char *ptr, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static void vproblem(struct verifier *v, bool of_signature, const char *entry,
+		     const char *ptr, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_add(v->diags, DYD_ERROR, entry, 0, 0, ptr, "%s", msg);
+	v->problems++;
+	if (of_signature)
+		v->signature_problems++;
+}
 
 static void problem(struct verifier *v, const char *entry, const char *ptr,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -29,14 +52,26 @@ static void problem(struct verifier *v, const char *entry, const char *ptr,
 static void problem(struct verifier *v, const char *entry, const char *ptr,
 		    const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vproblem(v, false, entry, ptr, fmt, ap);
 	va_end(ap);
-	diag_add(v->diags, DYD_ERROR, entry, 0, 0, ptr, "%s", msg);
-	v->problems++;
+}
+
+/* A problem of the signature: the entries may all be intact. */
+static void sig_problem(struct verifier *v, const char *entry, const char *ptr,
+			const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void sig_problem(struct verifier *v, const char *entry, const char *ptr,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(v, true, entry, ptr, fmt, ap);
+	va_end(ap);
 }
 
 /* The bytes of one entry, inflated (and decrypted), CRC checked. */
@@ -271,18 +306,134 @@ static void check_report(struct verifier *v, const char *text, size_t len,
 	cJSON_Delete(r);
 }
 
-int dyd_bundle_verify(const void *data, size_t len, const char *password,
-		      dyd_diags *diags)
+/* The manifest's /signature: the fingerprint of the key it names, or
+ * NULL (with a problem) when the member is malformed. */
+static const char *signature_key(struct verifier *v, const cJSON *sig)
 {
-	struct verifier v = {NULL, diags, 0, false};
+	const char *e = MANIFEST_NAME, *alg, *fp;
+	size_t before = v->problems;
+
+	if (!cJSON_IsObject(sig)) {
+		problem(v, e, "/signature", "is not an object");
+	} else {
+		alg = string_at(sig, "algorithm", NULL);
+		fp = string_at(sig, "key_sha256", NULL);
+		if (!alg || strcmp(alg, SIGN_ALGORITHM) != 0)
+			problem(v, e, "/signature/algorithm",
+				"is not \"" SIGN_ALGORITHM "\"");
+		if (!fp || !sign_is_fingerprint(fp))
+			problem(v, e, "/signature/key_sha256",
+				"is not a key fingerprint (64 lower-case hex "
+				"digits)");
+		if (v->problems == before)
+			return fp;
+	}
+	v->signature_problems += v->problems - before;
+	return NULL;
+}
+
+/* Checks sig (the bytes of manifest.sig) over text, the manifest. */
+static dyd_signature_status
+check_signature_bytes(struct verifier *v, const char *fp, const char *text,
+		      size_t len, const char *sig, size_t siglen,
+		      const dyd_trust *trust)
+{
+	sign_check_result res;
+
+	if (siglen != SIGN_SIZE) {
+		sig_problem(v, SIGNATURE_NAME, NULL,
+			    "is %zu bytes: an Ed25519 signature is %d "
+			    "(cut short, or not a signature)",
+			    siglen, SIGN_SIZE);
+		return DYD_SIGNATURE_MALFORMED;
+	}
+	if (!trust)
+		return DYD_SIGNATURE_UNCHECKED;
+	if (sign_check(trust, fp, text, len, (const unsigned char *)sig,
+		       &res)) {
+		v->oom = true;
+		return DYD_SIGNATURE_UNREAD;
+	}
+	if (res == SIGN_CHECK_UNKNOWN_KEY) {
+		sig_problem(v, SIGNATURE_NAME, NULL,
+			    "signed by key %s, which is not among the %zu "
+			    "trusted keys",
+			    fp, dyd_trust_count(trust));
+		return DYD_SIGNATURE_UNKNOWN_KEY;
+	}
+	if (res == SIGN_CHECK_BAD) {
+		sig_problem(v, SIGNATURE_NAME, NULL,
+			    "is not a valid signature of this manifest.json "
+			    "by key %s: the manifest was changed after it was "
+			    "signed, or the signature is another's",
+			    fp);
+		return DYD_SIGNATURE_BAD;
+	}
+	return DYD_SIGNATURE_VALID;
+}
+
+/* Who signed text, the manifest's exact bytes; with trust, whether that
+ * is a trusted key. Fills v->result. */
+static void check_signature(struct verifier *v, const cJSON *manifest,
+			    const char *text, size_t len,
+			    const dyd_trust *trust)
+{
+	const cJSON *member =
+	    cJSON_GetObjectItemCaseSensitive(manifest, "signature");
+	zip_int64_t idx = zip_name_locate(v->za, SIGNATURE_NAME, 0);
+	dyd_verify_result *r = v->result;
+	const char *fp = NULL;
+	size_t siglen, before;
+	char *sig;
+
+	if (!member && idx < 0) {
+		r->signature = DYD_SIGNATURE_NONE;
+		if (trust)
+			sig_problem(v, NULL, NULL,
+				    "the bundle is not signed (no "
+				    "manifest.sig): nothing shows which key, "
+				    "if any, made it");
+		return;
+	}
+	if (member && !(fp = signature_key(v, member))) {
+		r->signature = DYD_SIGNATURE_MALFORMED;
+		return;
+	}
+	if (fp)
+		memcpy(r->key_sha256, fp, DYD_KEY_SHA256_SIZE);
+	if (idx < 0) {
+		r->signature = DYD_SIGNATURE_MISSING;
+		sig_problem(v, SIGNATURE_NAME, NULL,
+			    "missing from the bundle, though the manifest says "
+			    "key %s signed it",
+			    fp);
+		return;
+	}
+	if (!fp) {
+		r->signature = DYD_SIGNATURE_MALFORMED;
+		sig_problem(v, MANIFEST_NAME, "/signature",
+			    "missing, though the bundle has a manifest.sig: "
+			    "the manifest names no key to check it with");
+		return;
+	}
+	before = v->problems;
+	sig = read_entry(v, idx, SIGNATURE_NAME, &siglen);
+	if (!sig) {
+		v->signature_problems += v->problems - before;
+		r->signature = DYD_SIGNATURE_MALFORMED;
+		return;
+	}
+	r->signature =
+	    check_signature_bytes(v, fp, text, len, sig, siglen, trust);
+	free(sig);
+}
+
+/* Opens the ZIP in memory; DYD_EVERIFY (a problem) when it is not one. */
+static int open_bundle(struct verifier *v, const void *data, size_t len,
+		       const char *password)
+{
 	zip_error_t ze;
 	zip_source_t *src;
-	zip_int64_t count, i, j, midx;
-	cJSON *manifest = NULL;
-	const cJSON *files, *f;
-	char *text = NULL;
-	size_t tlen;
-	int rc = DYD_EVERIFY;
 
 	zip_error_init(&ze);
 	src = zip_source_buffer_create(data, len, 0, &ze);
@@ -290,66 +441,74 @@ int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		zip_error_fini(&ze);
 		return DYD_ENOMEM;
 	}
-	v.za = zip_open_memory(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
-	if (!v.za) {
-		problem(&v, NULL, NULL, "not a valid ZIP archive: %s",
+	v->za = zip_open_memory(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (!v->za) {
+		problem(v, NULL, NULL, "not a valid ZIP archive: %s",
 			zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return DYD_EVERIFY;
 	}
 	zip_error_fini(&ze);
-	if (password && zip_set_default_password(v.za, password) < 0) {
-		rc = DYD_ENOMEM;
-		goto out;
-	}
-	count = zip_get_num_entries(v.za, 0);
+	if (password && zip_set_default_password(v->za, password) < 0)
+		return DYD_ENOMEM;
+	return 0;
+}
+
+/* The entries' names: few enough, each once. */
+static bool check_names(struct verifier *v, zip_int64_t count)
+{
+	zip_int64_t i, j;
+
 	if (count > ENTRIES_MAX) {
-		problem(&v, NULL, NULL, "%lld entries: a dyd bundle has 3",
+		problem(v, NULL, NULL,
+			"%lld entries: a dyd bundle has 3, or 4 "
+			"when signed",
 			(long long)count);
-		goto out;
+		return false;
 	}
 	for (i = 0; i < count; i++)
 		for (j = 0; j < i; j++)
-			if (strcmp(zip_get_name(v.za, (zip_uint64_t)i, 0),
-				   zip_get_name(v.za, (zip_uint64_t)j, 0)) == 0)
-				problem(&v,
-					zip_get_name(v.za, (zip_uint64_t)i, 0),
+			if (strcmp(zip_get_name(v->za, (zip_uint64_t)i, 0),
+				   zip_get_name(v->za, (zip_uint64_t)j, 0)) ==
+			    0)
+				problem(v,
+					zip_get_name(v->za, (zip_uint64_t)i, 0),
 					NULL, "the entry appears twice");
-	midx = zip_name_locate(v.za, "manifest.json", 0);
-	if (midx < 0) {
-		problem(&v, "manifest.json", NULL, "missing from the bundle");
-		goto out;
-	}
-	text = read_entry(&v, midx, "manifest.json", &tlen);
-	if (!text)
-		goto out;
-	manifest = cJSON_ParseWithLength(text, tlen);
-	free(text);
-	text = NULL;
-	if (!manifest || !cJSON_IsObject(manifest)) {
-		problem(&v, "manifest.json", NULL, "is not a JSON object");
-		goto out;
-	}
-	f = member(&v, "manifest.json", manifest, "format", cJSON_String, "");
-	if (f && strcmp(f->valuestring, "dyd.manifest/v1") != 0)
-		problem(&v, "manifest.json", "/format",
-			"'%.40s' is not dyd.manifest/v1", f->valuestring);
-	files = member(&v, "manifest.json", manifest, "files", cJSON_Array, "");
-	/* Every entry is either the manifest or listed in it. */
+	return true;
+}
+
+/* Every entry is the manifest, its signature, or listed in the manifest. */
+static void check_listed(struct verifier *v, const cJSON *files,
+			 zip_int64_t count)
+{
+	const cJSON *f;
+	zip_int64_t i;
+
 	for (i = 0; i < count; i++) {
-		const char *name = zip_get_name(v.za, (zip_uint64_t)i, 0);
-		bool listed = strcmp(name, "manifest.json") == 0;
+		const char *name = zip_get_name(v->za, (zip_uint64_t)i, 0);
+		bool listed = strcmp(name, MANIFEST_NAME) == 0 ||
+			      strcmp(name, SIGNATURE_NAME) == 0;
 		cJSON_ArrayForEach(f, files)
 		{
 			const char *n = string_at(f, "name", NULL);
 			listed = listed || (n && strcmp(n, name) == 0);
 		}
 		if (!listed)
-			problem(&v, name, NULL,
+			problem(v, name, NULL,
 				"is in the bundle but not in the manifest");
 	}
-	i = 0;
+}
+
+/* Each file the manifest lists: there, of its size and SHA-256. */
+static void check_files(struct verifier *v, const cJSON *files,
+			const cJSON *manifest)
+{
+	const cJSON *f;
+	long long i = 0;
+	char *text;
+	size_t tlen;
+
 	cJSON_ArrayForEach(f, files)
 	{
 		const char *name = string_at(f, "name", NULL);
@@ -358,48 +517,160 @@ int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		char got[SHA256_HEX_SIZE], ptr[48];
 		zip_int64_t idx;
 
-		snprintf(ptr, sizeof(ptr), "/files/%lld", (long long)i++);
+		snprintf(ptr, sizeof(ptr), "/files/%lld", i++);
 		if (!name || !sha || !cJSON_IsNumber(size)) {
-			problem(&v, "manifest.json", ptr,
+			problem(v, MANIFEST_NAME, ptr,
 				"needs a name, a size and a sha256");
 			continue;
 		}
-		idx = zip_name_locate(v.za, name, 0);
+		idx = zip_name_locate(v->za, name, 0);
 		if (idx < 0) {
-			problem(&v, name, NULL,
+			problem(v, name, NULL,
 				"is in the manifest but missing from the "
 				"bundle");
 			continue;
 		}
-		text = read_entry(&v, idx, name, &tlen);
+		text = read_entry(v, idx, name, &tlen);
 		if (!text)
 			continue;
 		if ((double)tlen != size->valuedouble)
-			problem(&v, name, NULL,
+			problem(v, name, NULL,
 				"is %zu bytes; the manifest says %.0f", tlen,
 				size->valuedouble);
 		if (sha256_hex(text, tlen, got))
-			v.oom = true;
+			v->oom = true;
 		else if (strcmp(got, sha) != 0)
-			problem(&v, name, NULL,
+			problem(v, name, NULL,
 				"SHA-256 %s differs from the manifest's %.64s",
 				got, sha);
 		if (strcmp(name, "report.json") == 0)
-			check_report(&v, text, tlen, manifest);
+			check_report(v, text, tlen, manifest);
 		free(text);
-		text = NULL;
 	}
-	if (zip_name_locate(v.za, "report.json", 0) < 0)
-		problem(&v, "report.json", NULL, "missing from the bundle");
-	if (zip_name_locate(v.za, "report.html", 0) < 0)
-		problem(&v, "report.html", NULL, "missing from the bundle");
+	if (zip_name_locate(v->za, "report.json", 0) < 0)
+		problem(v, "report.json", NULL, "missing from the bundle");
+	if (zip_name_locate(v->za, "report.html", 0) < 0)
+		problem(v, "report.html", NULL, "missing from the bundle");
+}
+
+/* The manifest, its signature and every entry it lists. */
+static void check_manifest(struct verifier *v, zip_int64_t count,
+			   const dyd_trust *trust)
+{
+	zip_int64_t midx = zip_name_locate(v->za, MANIFEST_NAME, 0);
+	cJSON *manifest = NULL;
+	const cJSON *files, *f;
+	char *text;
+	size_t tlen;
+
+	if (midx < 0) {
+		problem(v, MANIFEST_NAME, NULL, "missing from the bundle");
+		return;
+	}
+	text = read_entry(v, midx, MANIFEST_NAME, &tlen);
+	if (!text)
+		return;
+	manifest = cJSON_ParseWithLength(text, tlen);
+	if (!manifest || !cJSON_IsObject(manifest)) {
+		problem(v, MANIFEST_NAME, NULL, "is not a JSON object");
+		goto out;
+	}
+	f = member(v, MANIFEST_NAME, manifest, "format", cJSON_String, "");
+	if (f && strcmp(f->valuestring, "dyd.manifest/v1") != 0)
+		problem(v, MANIFEST_NAME, "/format",
+			"'%.40s' is not dyd.manifest/v1", f->valuestring);
+	/* Over the exact bytes read, not over what cJSON made of them. */
+	check_signature(v, manifest, text, tlen, trust);
+	files = member(v, MANIFEST_NAME, manifest, "files", cJSON_Array, "");
+	check_listed(v, files, count);
+	check_files(v, files, manifest);
 out:
-	if (v.oom)
-		rc = DYD_ENOMEM;
-	else if (!v.problems && rc == DYD_EVERIFY)
-		rc = 0;
 	cJSON_Delete(manifest);
 	free(text);
+}
+
+int dyd_bundle_verify_ext(const void *data, size_t len,
+			  const dyd_verify_options *options,
+			  dyd_verify_result *result, dyd_diags *diags)
+{
+	dyd_verify_options defaults = DYD_VERIFY_OPTIONS_INIT;
+	dyd_verify_result ignored;
+	struct verifier v = {NULL, diags, 0, 0, false, NULL};
+	zip_int64_t count;
+	int rc;
+
+	if (!options)
+		options = &defaults;
+	v.result = result ? result : &ignored;
+	memset(v.result, 0, sizeof(*v.result));
+	rc = open_bundle(&v, data, len, options->password);
+	if (!rc) {
+		count = zip_get_num_entries(v.za, 0);
+		if (check_names(&v, count))
+			check_manifest(&v, count, options->trust);
+	}
+	if (v.oom)
+		rc = DYD_ENOMEM;
+	else if (!rc && v.problems)
+		rc = DYD_EVERIFY;
+	v.result->intact =
+	    rc != DYD_ENOMEM && v.za && v.problems == v.signature_problems;
 	zip_discard(v.za);
 	return rc;
+}
+
+int dyd_bundle_verify(const void *data, size_t len, const char *password,
+		      dyd_diags *diags)
+{
+	dyd_verify_options options = DYD_VERIFY_OPTIONS_INIT;
+
+	options.password = password;
+	return dyd_bundle_verify_ext(data, len, &options, NULL, diags);
+}
+
+const char *dyd_signature_status_name(dyd_signature_status status)
+{
+	static const char *const names[] = {
+	    "unread",	   "unsigned", "unchecked", "valid",
+	    "unknown_key", "bad",      "missing",   "malformed"};
+
+	if ((unsigned)status >= sizeof(names) / sizeof(names[0]))
+		return "unread";
+	return names[status];
+}
+
+char *dyd_verify_result_json(const char *file, int rc,
+			     const dyd_verify_result *result,
+			     const dyd_diags *diags)
+{
+	char *list_text = dyd_diags_to_json(diags);
+	cJSON *list = list_text ? cJSON_Parse(list_text) : NULL;
+	strbuf sb = STRBUF_INIT;
+	json_writer w;
+
+	free(list_text);
+	if (!list)
+		return NULL;
+	json_writer_init(&w, &sb, false);
+	json_open_object(&w);
+	json_key(&w, "file", 4);
+	json_cstring(&w, file);
+	json_key(&w, "valid", 5);
+	json_bool(&w, rc == 0);
+	json_key(&w, "signature", 9);
+	json_cstring(&w, dyd_signature_status_name(result->signature));
+	json_key(&w, "key_sha256", 10);
+	if (result->key_sha256[0])
+		json_cstring(&w, result->key_sha256);
+	else
+		json_null(&w);
+	json_key(&w, "authentic", 9);
+	json_bool(&w, result->signature == DYD_SIGNATURE_VALID);
+	json_key(&w, "intact", 6);
+	json_bool(&w, result->intact);
+	json_key(&w, "diagnostics", 11);
+	json_cjson(&w, list);
+	json_close_object(&w);
+	cJSON_Delete(list);
+	return strbuf_detach(&sb);
 }
