@@ -8,9 +8,13 @@ set -eu
 
 cd "$(dirname "$0")"
 
+# slurm-wlm, munge, parallel and jq are for the sharding tests (ctest -L
+# cluster), which start a Slurm of their own and run the recipes of
+# dyd-batch(1); none of their services needs to be enabled.
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
-  python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion"
+  python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion
+  slurm-wlm munge parallel jq"
 
 missing=""
 for p in $packages; do
