@@ -300,9 +300,20 @@ def stop(pid, grace=10.0):
         pass
 
 
+def reap():
+    """Collects the exit status of every child that has ended: with
+    become_subreaper(), the daemons' children end up here as zombies."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+
+
 def kill_children():
     """Stops every process still a child of this one (with
     become_subreaper(), every descendant left behind) and says which."""
+    reap()
     left = children()
     for pid in left:
         try:
@@ -312,6 +323,7 @@ def kill_children():
             cmd = "?"
         print(f"# stopping leftover process {pid}: {cmd}", flush=True)
         stop(pid, grace=5.0)
+    reap()
     return left
 
 
