@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")"
 
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
-  libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
+  libdeflate-dev libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
   python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion"
 
 missing=""

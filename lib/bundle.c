@@ -1,5 +1,6 @@
 /* The bundle: report.html, report.json and manifest.json in one ZIP built
  * in memory with libzip, and the verification of such a ZIP. */
+#include "deflate.h"
 #include "diag.h"
 #include "digest.h"
 #include "json_out.h"
@@ -13,6 +14,8 @@
 
 #define MANIFEST_FORMAT "dyd.manifest/v1"
 #define MANIFEST_NAME "manifest.json"
+/* The manifest, report.html and report.json. */
+#define BUNDLE_ENTRIES 3
 /* A bundle entry larger than this is not one dyd wrote: refuse to inflate
  * it (zip bombs). */
 #define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
@@ -151,8 +154,32 @@ static int source_bytes(zip_source_t *src, void **out, size_t *len,
 	return 0;
 }
 
-static int zip_entries(void **out, size_t *len, struct entry *entries,
-		       size_t count, dyd_time as_of, int level,
+/* Deflates every entry, once, with one compressor for the bundle. */
+static int deflate_entries(deflated *packed, const struct entry *entries,
+			   size_t count, int level, dyd_diags *diags)
+{
+	deflater *d;
+	size_t i;
+	int rc;
+
+	rc = deflater_new(&d, level);
+	for (i = 0; !rc && i < count; i++) {
+		rc = deflater_run(d, entries[i].data, entries[i].len,
+				  &packed[i]);
+		if (rc == DYD_EIO)
+			diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
+				 "cannot deflate '%s' (libdeflate wrote "
+				 "nothing); please report this",
+				 entries[i].name);
+	}
+	deflater_free(d);
+	return rc;
+}
+
+/* The ZIP of the deflated entries: libzip writes the headers and copies
+ * each deflated stream as it is (deflated_source), or encrypts it. */
+static int zip_entries(void **out, size_t *len, const struct entry *entries,
+		       deflated *packed, size_t count, dyd_time as_of,
 		       const char *password, dyd_diags *diags)
 {
 	zip_error_t ze;
@@ -182,8 +209,7 @@ static int zip_entries(void **out, size_t *len, struct entry *entries,
 	zip_source_keep(src);
 	dos_time(as_of, &dtime, &ddate);
 	for (i = 0; i < count; i++) {
-		data =
-		    zip_source_buffer(za, entries[i].data, entries[i].len, 0);
+		data = deflated_source(za, &packed[i]);
 		if (!data)
 			goto fail;
 		idx = zip_file_add(za, entries[i].name, data, ZIP_FL_ENC_UTF_8);
@@ -191,10 +217,7 @@ static int zip_entries(void **out, size_t *len, struct entry *entries,
 			zip_source_free(data);
 			goto fail;
 		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx,
-					     ZIP_CM_DEFLATE,
-					     (zip_uint32_t)level) < 0 ||
-		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
+		if (zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
 					 0) < 0 ||
 		    zip_file_set_external_attributes(
 			za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
@@ -214,6 +237,26 @@ fail:
 	rc = zip_failure(diags, "cannot build the ZIP", zip_get_error(za));
 	zip_discard(za);
 	zip_source_free(src);
+	return rc;
+}
+
+/* Deflated by libdeflate, zipped by libzip. */
+static int zip_bundle(void **out, size_t *len,
+		      const struct entry entries[BUNDLE_ENTRIES],
+		      dyd_time as_of, int level, const char *password,
+		      dyd_diags *diags)
+{
+	deflated packed[BUNDLE_ENTRIES];
+	size_t i;
+	int rc;
+
+	memset(packed, 0, sizeof(packed));
+	rc = deflate_entries(packed, entries, BUNDLE_ENTRIES, level, diags);
+	if (!rc)
+		rc = zip_entries(out, len, entries, packed, BUNDLE_ENTRIES,
+				 as_of, password, diags);
+	for (i = 0; i < BUNDLE_ENTRIES; i++)
+		deflated_release(&packed[i]);
 	return rc;
 }
 
@@ -275,8 +318,8 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 			entries[0].len = strlen(entries[0].data);
 	}
 	if (!rc)
-		rc = zip_entries(out, len, entries, 3, d->as_of, options->level,
-				 options->password, diags);
+		rc = zip_bundle(out, len, entries, d->as_of, options->level,
+				options->password, diags);
 	for (i = 0; i < 3; i++)
 		free(entries[i].data);
 	report_context_release(&ctx);
