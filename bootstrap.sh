@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   libdeflate-dev libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
-  python3-jsonschema python3-yaml mandoc unzip dpkg-dev bash-completion"
+  python3-jsonschema python3-yaml mandoc unzip libarchive-tools p7zip-full
+  dpkg-dev bash-completion"
 
 missing=""
 for p in $packages; do
