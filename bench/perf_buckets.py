@@ -23,6 +23,12 @@ FRAME = re.compile(r"^\s*[0-9a-f]+ (.*?) \((.*)\)\s*$")
 # (stage, test on (symbol, dso)); the first frame from the leaf that
 # matches a stage decides.
 STAGES = [
+    ("deflate (libdeflate)",
+     lambda s, d: "libdeflate" in d and "crc32" not in s),
+    ("CRC-32 (libdeflate)", lambda s, d: "libdeflate" in d),
+    ("deflate set-up (compressor, buffers)",
+     lambda s, d: s in ("deflater_new", "deflater_run", "deflater_free",
+                        "deflate_entries", "deflated_release")),
     ("deflate (zlib, under libzip)",
      lambda s, d: "libz.so" in d and not s.startswith("crc32")),
     ("CRC-32 (zlib, for libzip)", lambda s, d: s.startswith("crc32")),

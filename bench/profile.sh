@@ -5,10 +5,12 @@
 #   - valgrind --tool=callgrind, 200 records, -j1: top functions by
 #     inclusive and self instruction counts;
 #   - strace -c -f, 1000 records, -j1: system calls per record.
-# Builds build-prof/ (Release, -g -fno-omit-frame-pointer). Output in
-# DIR (default /tmp/dyd-prof); a markdown summary on standard output.
+# Builds build-prof/ (Release, -g -fno-omit-frame-pointer), or profiles
+# the binary given with --dyd (such as the 0.1.0 reference, for a before
+# and after). Output in DIR (default /tmp/dyd-prof); a markdown summary on
+# standard output.
 #
-# usage: bench/profile.sh [--dir DIR] [--no-build] [--top N]
+# usage: bench/profile.sh [--dir DIR] [--no-build] [--top N] [--dyd BIN]
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,14 +20,16 @@ py=/usr/bin/python3
 dir=${DYD_PROF_DIR:-/tmp/dyd-prof}
 top=15
 do_build=1
+dyd_bin=""
 asof=2021-06-01T00:00:00Z
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--dir) dir=$2; shift 2 ;;
 	--no-build) do_build=0; shift ;;
+	--dyd) dyd_bin=$(realpath "$2"); do_build=0; shift 2 ;;
 	--top) top=$2; shift 2 ;;
-	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "profile.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -38,7 +42,7 @@ if [ "$do_build" = 1 ]; then
 		"-DCMAKE_C_FLAGS=-g -fno-omit-frame-pointer" >"$dir/build.log" 2>&1
 	cmake --build "$build" -j2 >>"$dir/build.log" 2>&1
 fi
-dyd="$build/dyd"
+dyd=${dyd_bin:-$build/dyd}
 
 "$py" "$here/gen_records.py" --seed 1 --profile typical --count 2000 \
 	-o "$dir/typical-2000.jsonl"
@@ -55,7 +59,11 @@ batch() { # outdir input [wrapper...]
 
 echo "## Profile"
 echo
-echo "Binary: \`$dyd\` (Release, \`-O3 -g -fno-omit-frame-pointer\`)."
+if [ -n "$dyd_bin" ]; then
+	echo "Binary: \`$dyd\` ($("$dyd" --version | head -1), given with --dyd)."
+else
+	echo "Binary: \`$dyd\` (Release, \`-O3 -g -fno-omit-frame-pointer\`)."
+fi
 echo
 
 # ---------------------------------------------------------------- perf

@@ -5,7 +5,7 @@
 #
 # usage: bench/run.sh [--quick] [--dir DIR] [--typical "N1 N2"]
 #                     [--small "N1 N2 N3"] [--heavy-contacts N]
-#                     [--seed N] [--keep] [--no-build]
+#                     [--seed N] [--keep] [--no-build] [--ref DYD]
 set -euo pipefail
 # Count lists are split on purpose.
 # shellcheck disable=SC2086
@@ -26,6 +26,7 @@ seed=1
 keep=0
 do_build=1
 quick=0
+ref=""
 
 usage() {
 	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--seed) seed=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	--no-build) do_build=0; shift ;;
+	--ref) ref=$(realpath "$2"); shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage 2 >&2 ;;
 	esac
@@ -75,6 +77,7 @@ if [ "$do_build" = 1 ]; then
 fi
 dyd="$build/dyd"
 [ -x "$dyd" ] || die "$dyd is missing"
+[ -z "$ref" ] || [ -x "$ref" ] || die "reference binary $ref is missing"
 # The sources the binary was built from (the tree may move on during a
 # long run).
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -147,19 +150,19 @@ gen_input heavy 1 "$data/heavy-c$heavy_contacts.jsonl" \
 # wall, user, sys (seconds), peak RSS (KiB).
 declare -A R_WALL R_USER R_SYS R_RSS R_N R_IN R_OUT R_OTHER
 
-run_batch() { # key input jobs
-	local key=$1 input=$2 jobs=$3 out="$work/out-$1"
+run_batch() { # key input jobs [binary]
+	local key=$1 input=$2 jobs=$3 bin=${4:-$dyd} out="$work/out-$1"
 	local n tf rc ok
 	n=$(wc -l <"$input")
 	rm -rf "$out"
 	sync
-	log "run $key: $n records, -j$jobs"
+	log "run $key: $n records, -j$jobs${4:+ ($bin)}"
 	tf="$work/time-$key"
 	rc=0
 	local busy0 busy1
 	busy0=$(cpu_busy)
 	"$timebin" -f '%e %U %S %M' -o "$tf" \
-		"$dyd" batch --as-of "$asof" --quiet -j "$jobs" -d "$out" \
+		"$bin" batch --as-of "$asof" --quiet -j "$jobs" -d "$out" \
 		"$input" || rc=$?
 	busy1=$(cpu_busy)
 	[ "$rc" = 0 ] || die "$key: dyd batch exited $rc"
@@ -218,7 +221,9 @@ fi
 free_gb=$(df -P -k "$work" | awk 'NR==2 {print int($4 / 1048576)}')
 tsum=$(printf '%s\n' $typical_counts | awk '{s += $1} END {print s + 0}')
 ssum=$(printf '%s\n' $small_counts | awk '{s += $1} END {print s + 0}')
-need_gb=$(calc "($tsum * 4 * 13 + $ssum * 9) / 1048576 + 2" 0)
+copies=4
+[ -z "$ref" ] || copies=8
+need_gb=$(calc "($tsum * $copies * 13 + $ssum * 9) / 1048576 + 2" 0)
 if [ "$free_gb" -lt "$need_gb" ]; then
 	die "$work: ${free_gb} GB free, the runs need about ${need_gb} GB"
 fi
@@ -231,15 +236,28 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # order j1 j2 and 1.98 in the order j2 j1), so one run of each in a fixed
 # order says more about the order than about -j. The figures of a -j are
 # those of its two runs together. The first -j1 run feeds the floor.
+# With --ref, each run of this binary has one of the reference beside it,
+# A B then B A (A: this binary), so that each meets both orders and the
+# ratios between them come from one stretch of the machine's time.
 tmin=$(printf '%s\n' $typical_counts | sort -n | head -1)
 for n in $typical_counts; do
 	for spec in 1a 2a 2b 1b; do
 		j=${spec%?}
+		if [ -n "$ref" ] && [ "${spec#?}" = b ]; then
+			run_batch "r$n-j$spec" "$data/typical-$n.jsonl" "$j" "$ref"
+		fi
 		run_batch "t$n-j$spec" "$data/typical-$n.jsonl" "$j"
+		if [ -n "$ref" ] && [ "${spec#?}" = a ]; then
+			run_batch "r$n-j$spec" "$data/typical-$n.jsonl" "$j" "$ref"
+		fi
 		if [ "$n" = "$tmin" ] && [ "$spec" = 1a ]; then
 			log "floor: deflating the entries of $n bundles"
-			"$py" "$here/floor.py" --level 6 "$work/out-t$n-j1a" \
+			"$py" "$here/floor.py" "$work/out-t$n-j1a" \
 				>"$work/floor.json"
+			if [ -n "$ref" ]; then
+				"$py" "$here/floor.py" --deflate zlib --level 6 \
+					"$work/out-r$n-j1a" >"$work/floor-ref.json"
+			fi
 		fi
 	done
 done
@@ -247,9 +265,14 @@ done
 # One heavy record.
 run_batch heavy "$data/heavy-c$heavy_contacts.jsonl" 1
 
-# Small records, -j2: peak RSS must be flat.
+# Small records, -j2: peak RSS must be flat. With --ref, the reference
+# goes through the smallest count too, for the bundle sizes.
+smin=$(printf '%s\n' $small_counts | sort -n | head -1)
 for n in $small_counts; do
 	run_batch "s$n" "$data/small-$n.jsonl" 2
+	if [ -n "$ref" ] && [ "$n" = "$smin" ]; then
+		run_batch "rs$n" "$data/small-$n.jsonl" 2 "$ref"
+	fi
 done
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -268,7 +291,8 @@ rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM"
 	echo "- commit (sources of the binary): $commit"
-	echo "- binary: $dyd (CMAKE_BUILD_TYPE=Release: $(grep '^CMAKE_C_FLAGS_RELEASE:' "$build/CMakeCache.txt" | cut -d= -f2-)); zlib $(pkg-config --modversion zlib 2>/dev/null || echo '?'), libzip $(pkg-config --modversion libzip 2>/dev/null || echo '?')"
+	echo "- binary: $dyd (CMAKE_BUILD_TYPE=Release: $(grep '^CMAKE_C_FLAGS_RELEASE:' "$build/CMakeCache.txt" | cut -d= -f2-)); $("$dyd" --version | sed -n 's/^libraries: //p')"
+	[ -z "$ref" ] || echo "- reference binary (--ref): $ref, $("$ref" --version | head -1); $("$ref" --version | sed -n 's/^libraries: //p')"
 	echo "- options: \`dyd batch --as-of $asof --quiet -j N -d OUTDIR INPUT\` (plain JSON Lines input, in the page cache; level 6)"
 	echo "- load average before / after: $load_start / $load_end"
 	echo "- total time of this script: ${t_total} s, not counting the removal of the bundles, which are all kept until this report is written"
@@ -278,14 +302,28 @@ rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 	echo
 	echo "MB = 10^6 bytes. Input = JSON Lines bytes read; output = bundle bytes written (sum of \`bytes\` in results.jsonl). CPU = user + sys of dyd. Others' CPU = CPU time the rest of the machine used during the run (/proc/stat), to judge the noise."
 	echo
-	echo "Runs in the order they were made (j1 j2 j2 j1 for each count)."
+	if [ -n "$ref" ]; then
+		echo "Runs in the order they were made (j1 j2 j2 j1 for each count; binary A is this one, B the reference, in the order A B for the first run of a -j and B A for the second)."
+	else
+		echo "Runs in the order they were made (j1 j2 j2 j1 for each count)."
+	fi
 	echo
-	echo "| records | -j | wall s | CPU s (user + sys) | CPU ms/record | records/s | input MB/s | output MB/s | peak RSS MiB | others' CPU s |"
-	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| records | -j | binary | wall s | CPU s (user + sys) | CPU ms/record | records/s | input MB/s | output MB/s | peak RSS MiB | others' CPU s |"
+	echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for n in $typical_counts; do
 		for spec in 1a 2a 2b 1b; do
-			k="t$n-j$spec"
-			echo "| $(fmt_n "$n") | ${spec%?} | ${R_WALL[$k]} | $(cpu_of "$k") (${R_USER[$k]} + ${R_SYS[$k]}) | $(calc "($(cpu_of "$k")) * 1000 / ${R_N[$k]}") | $(rate_of "$k") | $(calc "${R_IN[$k]} / 1e6 / ${R_WALL[$k]}" 1) | $(calc "${R_OUT[$k]} / 1e6 / ${R_WALL[$k]}" 1) | $(calc "${R_RSS[$k]} / 1024" 1) | ${R_OTHER[$k]} |"
+			keys="t$n-j$spec"
+			if [ -n "$ref" ]; then
+				case $spec in
+				?a) keys="t$n-j$spec r$n-j$spec" ;;
+				?b) keys="r$n-j$spec t$n-j$spec" ;;
+				esac
+			fi
+			for k in $keys; do
+				b=A
+				[ "${k#r}" = "$k" ] || b=B
+				echo "| $(fmt_n "$n") | ${spec%?} | $b | ${R_WALL[$k]} | $(cpu_of "$k") (${R_USER[$k]} + ${R_SYS[$k]}) | $(calc "($(cpu_of "$k")) * 1000 / ${R_N[$k]}") | $(rate_of "$k") | $(calc "${R_IN[$k]} / 1e6 / ${R_WALL[$k]}" 1) | $(calc "${R_OUT[$k]} / 1e6 / ${R_WALL[$k]}" 1) | $(calc "${R_RSS[$k]} / 1024" 1) | ${R_OTHER[$k]} |"
+			done
 		done
 	done
 	echo
@@ -303,8 +341,25 @@ rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 	# The pipeline's CPU: the mean of the two -j1 runs (same bytes out).
 	pipe_cpu=$(calc "($(cpu_of "t$tmin-j1a") + $(cpu_of "t$tmin-j1b")) / 2")
 	ratio=$(calc "$pipe_cpu / $floor_cpu")
-	verdict=$("$py" -c "print('ok' if $ratio <= 1.5 else 'MISSED')")
-	echo "| pipeline CPU / deflate floor ($(fmt_n "$tmin") typical, -j1, mean of 2 runs) | $ratio ($pipe_cpu s / $(calc "$floor_cpu" 2) s) | ≤ 1.5 | $verdict |"
+	verdict=$("$py" -c "print('ok' if $ratio <= 1.3 else 'MISSED')")
+	echo "| pipeline CPU / deflate floor ($(fmt_n "$tmin") typical, -j1, mean of 2 runs) | $ratio ($pipe_cpu s / $(calc "$floor_cpu" 2) s) | ≤ 1.3 | $verdict |"
+	if [ -n "$ref" ]; then
+		# Records per CPU-second against the reference: the CPU the
+		# reference spent over the CPU this binary spent, same records.
+		for n in $typical_counts; do
+			for j in 1 2; do
+				rr=$(calc "($(cpu_of "r$n-j${j}a") + $(cpu_of "r$n-j${j}b")) / ($(cpu_of "t$n-j${j}a") + $(cpu_of "t$n-j${j}b"))")
+				verdict=$("$py" -c "print('ok' if $rr >= 1.5 else 'MISSED')")
+				echo "| records per CPU-second / the reference's, $(fmt_n "$n") typical, -j$j (2 runs each) | $rr | ≥ 1.5 | $verdict |"
+			done
+		done
+		for pair in "t$tmin-j1a:r$tmin-j1a:typical" "s$smin:rs$smin:small"; do
+			IFS=: read -r a b what <<<"$pair"
+			br=$(calc "${R_OUT[$a]} / ${R_OUT[$b]}" 4)
+			verdict=$("$py" -c "print('ok' if $br <= 1.0 else 'MISSED')")
+			echo "| bundle bytes / the reference's, $(fmt_n "${R_N[$a]}") $what, level 6 | $br (${R_OUT[$a]} / ${R_OUT[$b]}) | ≤ 1 | $verdict |"
+		done
+	fi
 	for n in $typical_counts; do
 		# Same records each run: throughput ratio = ratio of wall times.
 		sp=$(calc "(${R_WALL[t$n-j1a]} + ${R_WALL[t$n-j1b]}) / (${R_WALL[t$n-j2a]} + ${R_WALL[t$n-j2b]})")
@@ -323,23 +378,38 @@ rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 	echo
 	echo "## The deflate floor"
 	echo
-	"$py" - "$work/floor.json" "$pipe_cpu" "${R_N[$k]}" <<'EOF'
+	ref_cpu=""
+	[ -z "$ref" ] || ref_cpu=$(calc "($(cpu_of "r$tmin-j1a") + $(cpu_of "r$tmin-j1b")) / 2")
+	"$py" - "$work/floor.json" "$pipe_cpu" "${R_N[$k]}" "$work/floor-ref.json" "$ref_cpu" <<'EOF'
 import json, sys
 f = json.load(open(sys.argv[1]))
 cpu = float(sys.argv[2]); n = int(sys.argv[3])
-print(f"Entries of the {f['bundles']} bundles of the {n}-record typical -j1 run: "
-      f"{f['entries']} entries, {f['uncompressed_bytes']/1e6:.1f} MB uncompressed. "
-      f"`zlib.compressobj({f['level']}, DEFLATED, -15, 9)` per entry (zlib {f['zlib']}) "
-      f"gives {f['deflated_bytes']/1e6:.2f} MB (the bundles hold "
-      f"{f['zip_compressed_bytes']/1e6:.2f} MB of compressed entry data).")
-print()
-print(f"- floor CPU: {f['cpu_seconds']:.2f} s (median of {f['passes']} passes: "
-      f"{', '.join(str(c) for c in f['cpu_seconds_all'])}), "
-      f"{f['cpu_seconds']*1000/n:.3f} ms/record, "
-      f"{f['uncompressed_bytes']/1e6/f['cpu_seconds']:.1f} MB/s of input to deflate")
-print(f"- pipeline CPU (mean of the two -j1 runs): {cpu:.2f} s, {cpu*1000/n:.3f} ms/record; "
-      f"everything but deflate: {(cpu - f['cpu_seconds'])*1000/n:.3f} ms/record")
-print(f"- ratio: {cpu / f['cpu_seconds']:.2f}")
+how = {"libdeflate": "`libdeflate_deflate_compress()` at libdeflate level {level}, one compressor for all",
+       "zlib": "`zlib.compressobj({level}, DEFLATED, -15, 9)` per entry"}
+def describe(f, whose):
+    print(f"Entries of the {f['bundles']} bundles of {whose} {n}-record typical -j1 run: "
+          f"{f['entries']} entries, {f['uncompressed_bytes']/1e6:.1f} MB uncompressed. "
+          f"{how[f['deflate']].format(level=f['level'])} ({f['deflate']} {f['library']}) "
+          f"gives {f['deflated_bytes']/1e6:.2f} MB (the bundles hold "
+          f"{f['zip_compressed_bytes']/1e6:.2f} MB of compressed entry data).")
+    print()
+    print(f"- floor CPU: {f['cpu_seconds']:.2f} s (median of {f['passes']} passes: "
+          f"{', '.join(str(c) for c in f['cpu_seconds_all'])}), "
+          f"{f['cpu_seconds']*1000/n:.3f} ms/record, "
+          f"{f['uncompressed_bytes']/1e6/f['cpu_seconds']:.1f} MB/s of input to deflate")
+def pipeline(f, cpu):
+    print(f"- pipeline CPU (mean of the two -j1 runs): {cpu:.2f} s, {cpu*1000/n:.3f} ms/record; "
+          f"everything but deflate: {(cpu - f['cpu_seconds'])*1000/n:.3f} ms/record")
+    print(f"- ratio: {cpu / f['cpu_seconds']:.2f}")
+describe(f, "this binary's")
+pipeline(f, cpu)
+if sys.argv[5]:
+    r = json.load(open(sys.argv[4]))
+    print()
+    print("The reference, for comparison (its own floor, over its own bundles):")
+    print()
+    describe(r, "the reference's")
+    pipeline(r, float(sys.argv[5]))
 EOF
 	echo
 	echo "## Peak RSS, small records, -j2"
@@ -348,6 +418,11 @@ EOF
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for n in $small_counts; do
 		k="s$n"
+		if [ -n "$ref" ] && [ "$n" = "$smin" ]; then
+			k="rs$n"
+			echo "| $(fmt_n "$n") (reference) | ${R_WALL[$k]} | $(cpu_of "$k") (${R_USER[$k]} + ${R_SYS[$k]}) | $(calc "($(cpu_of "$k")) * 1000 / ${R_N[$k]}") | $(rate_of "$k") | $(calc "${R_IN[$k]} / 1e6" 1) | $(calc "${R_OUT[$k]} / 1e6" 1) | $(calc "${R_RSS[$k]} / 1024" 1) | ${R_OTHER[$k]} |"
+			k="s$n"
+		fi
 		echo "| $(fmt_n "$n") | ${R_WALL[$k]} | $(cpu_of "$k") (${R_USER[$k]} + ${R_SYS[$k]}) | $(calc "($(cpu_of "$k")) * 1000 / ${R_N[$k]}") | $(rate_of "$k") | $(calc "${R_IN[$k]} / 1e6" 1) | $(calc "${R_OUT[$k]} / 1e6" 1) | $(calc "${R_RSS[$k]} / 1024" 1) | ${R_OTHER[$k]} |"
 	done
 	echo

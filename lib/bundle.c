@@ -1,5 +1,7 @@
 /* The bundle: report.html, report.json and manifest.json in one ZIP built
- * in memory with libzip, and manifest.sig when it is signed. */
+ * in memory with libzip (entries deflated by libdeflate), and manifest.sig
+ * when it is signed. */
+#include "deflate.h"
 #include "diag.h"
 #include "digest.h"
 #include "json_out.h"
@@ -15,6 +17,8 @@
 #define MANIFEST_FORMAT "dyd.manifest/v1"
 #define MANIFEST_NAME "manifest.json"
 #define SIGNATURE_NAME "manifest.sig"
+/* The manifest, report.html, report.json and manifest.sig. */
+#define BUNDLE_MAX_ENTRIES 4
 /* A bundle entry larger than this is not one dyd wrote: refuse to inflate
  * it (zip bombs). */
 #define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
@@ -164,8 +168,32 @@ static int source_bytes(zip_source_t *src, void **out, size_t *len,
 	return 0;
 }
 
-static int zip_entries(void **out, size_t *len, struct entry *entries,
-		       size_t count, dyd_time as_of, int level,
+/* Deflates every entry, once, with one compressor for the bundle. */
+static int deflate_entries(deflated *packed, const struct entry *entries,
+			   size_t count, int level, dyd_diags *diags)
+{
+	deflater *d;
+	size_t i;
+	int rc;
+
+	rc = deflater_new(&d, level);
+	for (i = 0; !rc && i < count; i++) {
+		rc = deflater_run(d, entries[i].data, entries[i].len,
+				  &packed[i]);
+		if (rc == DYD_EIO)
+			diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
+				 "cannot deflate '%s' (libdeflate wrote "
+				 "nothing); please report this",
+				 entries[i].name);
+	}
+	deflater_free(d);
+	return rc;
+}
+
+/* The ZIP of the deflated entries: libzip writes the headers and copies
+ * each deflated stream as it is (deflated_source), or encrypts it. */
+static int zip_entries(void **out, size_t *len, const struct entry *entries,
+		       deflated *packed, size_t count, dyd_time as_of,
 		       const char *password, dyd_diags *diags)
 {
 	zip_error_t ze;
@@ -195,8 +223,7 @@ static int zip_entries(void **out, size_t *len, struct entry *entries,
 	zip_source_keep(src);
 	dos_time(as_of, &dtime, &ddate);
 	for (i = 0; i < count; i++) {
-		data =
-		    zip_source_buffer(za, entries[i].data, entries[i].len, 0);
+		data = deflated_source(za, &packed[i]);
 		if (!data)
 			goto fail;
 		idx = zip_file_add(za, entries[i].name, data, ZIP_FL_ENC_UTF_8);
@@ -204,10 +231,7 @@ static int zip_entries(void **out, size_t *len, struct entry *entries,
 			zip_source_free(data);
 			goto fail;
 		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx,
-					     ZIP_CM_DEFLATE,
-					     (zip_uint32_t)level) < 0 ||
-		    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
+		if (zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate,
 					 0) < 0 ||
 		    zip_file_set_external_attributes(
 			za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
@@ -260,6 +284,25 @@ static size_t zip_order(struct entry *order, const struct entry entries[4],
 	order[n++] = entries[1];
 	order[n++] = entries[2];
 	return n;
+}
+
+/* Deflated by libdeflate, zipped by libzip. */
+static int zip_bundle(void **out, size_t *len, const struct entry *entries,
+		      size_t count, dyd_time as_of, int level,
+		      const char *password, dyd_diags *diags)
+{
+	deflated packed[BUNDLE_MAX_ENTRIES];
+	size_t i;
+	int rc;
+
+	memset(packed, 0, sizeof(packed));
+	rc = deflate_entries(packed, entries, count, level, diags);
+	if (!rc)
+		rc = zip_entries(out, len, entries, packed, count, as_of,
+				 password, diags);
+	for (i = 0; i < count; i++)
+		deflated_release(&packed[i]);
+	return rc;
 }
 
 int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
@@ -329,7 +372,7 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 	if (!rc && key)
 		rc = sign_manifest(&entries[3], &entries[0], key, diags);
 	if (!rc)
-		rc = zip_entries(
+		rc = zip_bundle(
 		    out, len, order, zip_order(order, entries, key != NULL),
 		    d->as_of, options->level, options->password, diags);
 	for (i = 0; i < 4; i++)

@@ -1,6 +1,7 @@
 #include "dyd.h"
 
 #include <cjson/cJSON.h>
+#include <libdeflate.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -13,10 +14,12 @@ static pthread_once_t versions_once = PTHREAD_ONCE_INIT;
 
 static void versions_init(void)
 {
+	/* libdeflate has no run-time version: this is the header's, which
+	 * the soname (libdeflate.so.0) keeps compatible. */
 	snprintf(versions, sizeof(versions),
-		 "cJSON %s, libyaml %s, libzip %s, zlib %s, %s",
+		 "cJSON %s, libyaml %s, libzip %s, libdeflate %s, zlib %s, %s",
 		 cJSON_Version(), yaml_get_version_string(),
-		 zip_libzip_version(), zlibVersion(),
+		 zip_libzip_version(), LIBDEFLATE_VERSION_STRING, zlibVersion(),
 		 OpenSSL_version(OPENSSL_VERSION));
 }
 

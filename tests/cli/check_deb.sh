@@ -4,8 +4,8 @@
 #   tests/cli/check_deb.sh BUILD-DIR
 #
 # - 'cpack -G DEB' makes dyd_VERSION_ARCH.deb, whose Depends, worked out by
-#   dpkg-shlibdeps from the shared libraries, name libzip4, libcjson1,
-#   libyaml-0-2, libssl3 and zlib1g;
+#   dpkg-shlibdeps from the shared libraries, name libzip4, libdeflate0,
+#   libcjson1, libyaml-0-2, libssl3 and zlib1g;
 # - it holds the binary, the library, the header, dyd.pc (for the /usr
 #   prefix it installs into), the man pages, the schemas and the
 #   completion;
@@ -121,11 +121,11 @@ echo "     Depends: $depends"
 # The package names, without versions.
 printf '%s\n' "$depends" | tr ',' '\n' |
 	sed 's/^ *//; s/[ (].*//' | sed '/^$/d' | sort >"$tmp/depends"
-for p in libzip4 libcjson1 libyaml-0-2 libssl3 zlib1g libc6; do
+for p in libzip4 libdeflate0 libcjson1 libyaml-0-2 libssl3 zlib1g libc6; do
 	check "Depends lists $p" grep -qx "$p" "$tmp/depends"
 done
 check "Depends lists nothing dyd does not link" sh -c \
-	'! grep -vx "libzip4\|libcjson1\|libyaml-0-2\|libssl3\|zlib1g\|libc6" "$1"' \
+	'! grep -vx "libzip4\|libdeflate0\|libcjson1\|libyaml-0-2\|libssl3\|zlib1g\|libc6" "$1"' \
 	_ "$tmp/depends"
 # The package runs ldconfig for the shared library it installs.
 mkdir "$tmp/control"
