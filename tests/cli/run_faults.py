@@ -98,18 +98,20 @@ def main():
                    sorted(glob.glob(os.path.join(td, "records", "*.json")))]
         src = os.path.join(tmp, "in.jsonl")
         with open(src, "w") as f:
-            for i in range(300):
+            for i in range(500):
                 r = dict(records[i % len(records)])
                 r["account_id"] = f"f{i:03d}"
                 f.write(json.dumps(r) + "\n")
         clean = os.path.join(tmp, "clean")
         common = ["--quiet", "--as-of", "2021-06-01", "-j", "2"]
         run("batch", *common, "-d", clean, src)
-        # Room for about 100 bundles: a group of records (up to 64) is
-        # committed before the disk fills in the middle of the next.
+        # Room for about 200 bundles: the read-ahead holds two groups of up
+        # to 64 bundles in the temporary directory, so the first group is
+        # committed before the disk fills, which it does a group or two
+        # later, in the middle of one.
         sizes = sorted(os.path.getsize(os.path.join(clean, n))
                        for n in os.listdir(clean) if n.endswith(".zip"))
-        mount(f"{(sum(sizes) // len(sizes) * 100) // 1024 + 16}k")
+        mount(f"{(sum(sizes) // len(sizes) * 200) // 1024 + 16}k")
         outdir = os.path.join(mnt, "out")
         p = run("batch", *common, "-d", outdir, src)
         res = os.path.join(outdir, "results.jsonl")
