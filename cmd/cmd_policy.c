@@ -8,16 +8,18 @@
 
 static const char policy_usage[] =
     "usage: dyd policy show [--policy FILE] [--json]\n"
-    "       dyd policy check [--json] FILE...\n"
+    "       dyd policy check [--strict] [--json] FILE...\n"
     "\n"
     "show prints the effective policy: the default one compiled into dyd,\n"
     "or FILE given with --policy. With --json it prints the policy as JSON\n"
     "with its id and the SHA-256 of its bytes.\n"
     "check lints policy files and reports every problem with its file,\n"
-    "line and column.\n"
+    "line and column; a claim without a source is a warning, with\n"
+    "--strict an error.\n"
     "\n"
     "Options:\n"
     "  --policy FILE   (show) the policy to show instead of the default\n"
+    "  --strict        (check) every claim must carry its source\n"
     "  --json          print JSON\n"
     "  -h, --help      show this help\n";
 
@@ -48,7 +50,7 @@ static int policy_show(const char *path, bool json)
 	return status;
 }
 
-static int policy_check(char **files, int count, bool json)
+static int policy_check(char **files, int count, bool json, bool strict)
 {
 	int i, worst = EXIT_ALL_OK, status;
 
@@ -65,6 +67,8 @@ static int policy_check(char **files, int count, bool json)
 		if (rc == 0)
 			rc = dyd_policy_load(&policy, data, len, files[i],
 					     &diags);
+		if (rc == 0)
+			rc = dyd_policy_lint(policy, strict, &diags);
 		status = cli_exit_code(rc);
 		if (json) {
 			line = dyd_file_result_json(
@@ -99,15 +103,16 @@ static int policy_check(char **files, int count, bool json)
 
 int cmd_policy(int argc, char **argv)
 {
-	enum { OPT_POLICY = 256, OPT_JSON };
+	enum { OPT_POLICY = 256, OPT_JSON, OPT_STRICT };
 	static const struct option options[] = {
 	    {"policy", required_argument, NULL, OPT_POLICY},
 	    {"json", no_argument, NULL, OPT_JSON},
+	    {"strict", no_argument, NULL, OPT_STRICT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *policy_path = NULL, *action;
-	bool json = false;
+	bool json = false, strict = false;
 	int c;
 
 	opterr = 0;
@@ -120,6 +125,9 @@ int cmd_policy(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = true;
+			break;
+		case OPT_STRICT:
+			strict = true;
 			break;
 		case 'h':
 			fputs(policy_usage, stdout);
@@ -144,7 +152,8 @@ int cmd_policy(int argc, char **argv)
 			    "check takes FILE arguments, not --policy");
 		if (optind == argc)
 			return cli_usage_error("policy", "check needs a FILE");
-		return policy_check(argv + optind, argc - optind, json);
+		return policy_check(argv + optind, argc - optind, json,
+				    strict);
 	}
 	return cli_usage_error("policy", "unknown action '%s' (show, check)",
 			       action);
