@@ -152,8 +152,7 @@ int cmd_policy(int argc, char **argv)
 			    "check takes FILE arguments, not --policy");
 		if (optind == argc)
 			return cli_usage_error("policy", "check needs a FILE");
-		return policy_check(argv + optind, argc - optind, json,
-				    strict);
+		return policy_check(argv + optind, argc - optind, json, strict);
 	}
 	return cli_usage_error("policy", "unknown action '%s' (show, check)",
 			       action);

@@ -141,14 +141,15 @@ static bool terms_json(const dyd_decision *d, cJSON *arr)
 			     (!dt->event || add_event_ref(o, dt->event));
 			break;
 		case TERMS_OVERDUE:
-			ok = json_add_time(o, "deadline", t->deadline) &&
-			     (!dt->effect ||
-			      (cJSON_AddStringToObject(o, "effect",
-						       dt->effect->effect) &&
-			       json_add_time(o, "effect_from",
-					     dt->effect->from) &&
-			       cJSON_AddStringToObject(
-				   o, "effect_rule", dt->effect->cite.pointer)));
+			ok =
+			    json_add_time(o, "deadline", t->deadline) &&
+			    (!dt->effect ||
+			     (cJSON_AddStringToObject(o, "effect",
+						      dt->effect->effect) &&
+			      json_add_time(o, "effect_from",
+					    dt->effect->from) &&
+			      cJSON_AddStringToObject(
+				  o, "effect_rule", dt->effect->cite.pointer)));
 			break;
 		case TERMS_PENDING:
 		case TERMS_NOT_YET_EFFECTIVE:
@@ -156,7 +157,8 @@ static bool terms_json(const dyd_decision *d, cJSON *arr)
 			     json_add_time(o, "deadline", t->deadline);
 			break;
 		}
-		ok = ok && cJSON_AddStringToObject(o, "rule", t->cite.pointer) &&
+		ok = ok &&
+		     cJSON_AddStringToObject(o, "rule", t->cite.pointer) &&
 		     add_sources(d->policy, o, &dt->cites);
 	}
 	return ok;
@@ -267,9 +269,10 @@ struct cJSON *decision_to_cjson(const dyd_decision *d)
 		}
 		ok = cJSON_AddStringToObject(
 			 o, "purpose", d->policy->purposes[w->purpose].id) &&
-		     cJSON_AddStringToObject(
-			 o, "withheld_by",
-			 withheld_by_name(d, w->by, w->region, by, sizeof(by))) &&
+		     cJSON_AddStringToObject(o, "withheld_by",
+					     withheld_by_name(d, w->by,
+							      w->region, by,
+							      sizeof(by))) &&
 		     add_sources(d->policy, o, &w->cites);
 	}
 	arr = ok ? cJSON_AddArrayToObject(root, "categories") : NULL;

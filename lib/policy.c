@@ -350,9 +350,8 @@ static size_t *load_purpose_list(struct loader *L, const doc_node *obj,
 static void load_purposes(struct loader *L, const doc_node *list)
 {
 	size_t i, j, saved;
-	static const char *const keys[] = {"id",       "label",	 "description",
-					   "taxonomy", "source", "note",
-					   NULL};
+	static const char *const keys[] = {
+	    "id", "label", "description", "taxonomy", "source", "note", NULL};
 
 	if (!expect(L, list, DOC_ARRAY))
 		return;
@@ -388,10 +387,9 @@ static void load_purposes(struct loader *L, const doc_node *list)
 
 static void load_optout(struct loader *L, const doc_node *o, policy_terms *t)
 {
-	static const char *const keys[] = {"window_days", "offered_to",
-					   "covers",	  "final",
-					   "source",	  "note",
-					   NULL};
+	static const char *const keys[] = {
+	    "window_days", "offered_to", "covers", "final",
+	    "source",	   "note",	 NULL};
 	const doc_node *n;
 	size_t saved;
 
@@ -436,10 +434,15 @@ static void load_optout(struct loader *L, const doc_node *o, policy_terms *t)
 
 static void load_terms(struct loader *L, const doc_node *list)
 {
-	static const char *const keys[] = {
-	    "id",	    "title",  "effective", "acceptance_deadline",
-	    "when_overdue", "optout", "source",	   "note",
-	    NULL};
+	static const char *const keys[] = {"id",
+					   "title",
+					   "effective",
+					   "acceptance_deadline",
+					   "when_overdue",
+					   "optout",
+					   "source",
+					   "note",
+					   NULL};
 	size_t i, j, saved, s2;
 	const doc_node *optout_node = NULL;
 
@@ -821,10 +824,9 @@ static void load_rules(struct loader *L, const doc_node *list,
 
 static void load_categories(struct loader *L, const doc_node *list)
 {
-	static const char *const keys[] = {"id",       "label",	 "description",
-					   "taxonomy", "fields", "shares",
-					   "never",    "items",	 "source",
-					   "note",     NULL};
+	static const char *const keys[] = {
+	    "id",    "label", "description", "taxonomy", "fields", "shares",
+	    "never", "items", "source",	     "note",	 NULL};
 	static const char *const item_keys[] = {"field", "where", NULL};
 	size_t i, j, saved, s2;
 	char q[DIAG_QUOTE_MAX + 8];
@@ -963,10 +965,8 @@ static bool policy_id_valid(const char *id)
 static int policy_build(struct loader *L)
 {
 	static const char *const keys[] = {
-	    "format",	      "id",	    "service",
-	    "parent_company", "terms",	    "regions",
-	    "purposes",	      "categories", "sources",
-	    NULL};
+	    "format",  "id",	   "service",	 "parent_company", "terms",
+	    "regions", "purposes", "categories", "sources",	   NULL};
 	const doc_node *root = L->p->doc->root, *n;
 	const char *format;
 

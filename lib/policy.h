@@ -39,7 +39,7 @@ typedef struct policy_quote {
 
 /* What one policy element rests on: its `source:` list and its `note`. */
 typedef struct policy_cite {
-	const char *pointer;  /* the element in the policy, as reports name it */
+	const char *pointer; /* the element in the policy, as reports name it */
 	const doc_node *node; /* the element, for positions in diagnostics */
 	policy_quote *quotes;
 	size_t count;

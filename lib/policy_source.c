@@ -72,8 +72,8 @@ static bool is_web_address(const char *s, size_t len)
 
 static void load_source(struct loader *L, const doc_node *o, size_t i)
 {
-	static const char *const keys[] = {"id",  "title",    "publisher",
-					   "date", "url",     "language",
+	static const char *const keys[] = {"id",   "title", "publisher",
+					   "date", "url",   "language",
 					   "note", NULL};
 	policy_source *s = &L->p->sources[i];
 	char q[DIAG_QUOTE_MAX + 8];
@@ -88,7 +88,8 @@ static void load_source(struct loader *L, const doc_node *o, size_t i)
 			     "digits, '_' and '-')",
 			     s->id);
 	for (j = 0; s->id && j < i; j++)
-		if (L->p->sources[j].id && strcmp(L->p->sources[j].id, s->id) == 0)
+		if (L->p->sources[j].id &&
+		    strcmp(L->p->sources[j].id, s->id) == 0)
 			loader_error(L, doc_get(o, "id"),
 				     "duplicate source id '%s'", s->id);
 	s->title = loader_get_text(L, o, "title", true);
@@ -130,8 +131,7 @@ static void load_sources(struct loader *L, const doc_node *list)
 
 	if (!loader_expect(L, list, DOC_ARRAY))
 		return;
-	L->p->sources =
-	    loader_alloc(L, list->count, sizeof(*L->p->sources));
+	L->p->sources = loader_alloc(L, list->count, sizeof(*L->p->sources));
 	if (!L->p->sources)
 		return;
 	L->p->source_count = list->count;
@@ -217,7 +217,8 @@ static void load_effect(struct loader *L, const doc_node *o, policy_terms *t,
 		loader_error(L, doc_get(o, "from"),
 			     "'from' %s is before the terms take effect on %s",
 			     a, b);
-	} else if (ok && j > 0 && *prev_ok && e->from <= t->effects[j - 1].from) {
+	} else if (ok && j > 0 && *prev_ok &&
+		   e->from <= t->effects[j - 1].from) {
 		date_text(e->from, a);
 		date_text(t->effects[j - 1].from, b);
 		loader_error(L, doc_get(o, "from"),
@@ -376,7 +377,8 @@ static void category_cites(struct loader *L, const doc_node *o,
 	}
 	n = doc_get(o, "source") ? doc_get(o, "source") : doc_get(o, "note");
 	if (n) {
-		saved = loader_push(L, doc_get(o, "source") ? "source" : "note");
+		saved =
+		    loader_push(L, doc_get(o, "source") ? "source" : "note");
 		loader_error(L, n,
 			     "a category that shares carries source and note "
 			     "on each of its rules (shares/N/source), not on "
@@ -482,8 +484,7 @@ static void lint_cite(struct linter *K, const policy_cite *c, const char *what)
 		if (words > QUOTE_MAX_WORDS) {
 			K->problems++;
 			diag_add(K->diags, K->severity, K->p->name,
-				 n ? n->line : 0, n ? n->column : 0,
-				 c->pointer,
+				 n ? n->line : 0, n ? n->column : 0, c->pointer,
 				 "a quote of %zu words from '%s': quote the "
 				 "few words the claim rests on (at most %d)",
 				 words, K->p->sources[c->quotes[i].source].id,
@@ -518,8 +519,7 @@ static void lint_terms(struct linter *K, const policy_terms *t)
 
 int dyd_policy_lint(const dyd_policy *p, bool strict, dyd_diags *diags)
 {
-	struct linter K = {p, strict ? DYD_ERROR : DYD_WARNING, diags, NULL,
-			   0};
+	struct linter K = {p, strict ? DYD_ERROR : DYD_WARNING, diags, NULL, 0};
 	size_t i, r;
 
 	K.used = calloc(p->source_count ? p->source_count : 1, sizeof(bool));

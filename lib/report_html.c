@@ -767,8 +767,8 @@ static const char *const section_ids[] = {
 };
 
 static const char *const section_keys[] = {
-    "html.optout.heading",   "html.terms.heading",	"html.sharing.heading",
-    "html.business.heading", "html.data.heading",	"html.timeline.heading",
+    "html.optout.heading",   "html.terms.heading", "html.sharing.heading",
+    "html.business.heading", "html.data.heading",  "html.timeline.heading",
     "html.sources.heading",  "html.about.heading",
 };
 

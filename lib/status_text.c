@@ -482,10 +482,9 @@ static void explain_terms(struct render *r)
 		if (dt->effect) {
 			dyd_time_format(dt->effect->from, from);
 			from[10] = '\0';
-			const char *ev[] = {"effect", dt->effect->effect,
-					    "from",   from,
-					    "rule",   dt->effect->cite.pointer,
-					    NULL};
+			const char *ev[] = {
+			    "effect", dt->effect->effect,	"from", from,
+			    "rule",   dt->effect->cite.pointer, NULL};
 			say(r, 1, "explain.effect", ev);
 		}
 		explain_cites(r, &dt->cites);
@@ -628,8 +627,8 @@ int dyd_status_render(char **out, const dyd_decision *d,
 	render_terms(&r);
 	render_sharing(&r);
 	if (options->explain) {
-		r.source_noted = calloc(d->policy->source_count + 1,
-					sizeof(bool));
+		r.source_noted =
+		    calloc(d->policy->source_count + 1, sizeof(bool));
 		if (!r.source_noted)
 			r.sb.failed = true;
 		render_explain(&r);
