@@ -333,6 +333,26 @@ static bool is_decimal(const char *s, size_t len)
 	return i == len;
 }
 
+/* An amount: a number, or a decimal string kept as written. */
+static void check_number(struct validator *V, const doc_node *n)
+{
+	char q[DIAG_QUOTE_MAX + 8];
+
+	if (n->type == DOC_STRING) {
+		if (!is_decimal(n->text, n->len)) {
+			diag_quote(q, sizeof(q), n->text, n->len);
+			problem(V, DYD_ERROR, n,
+				"'%s' is not a decimal number (such as "
+				"\"100.00\" or \"-5\")",
+				q);
+		}
+	} else if (!doc_is_number(n)) {
+		problem(V, DYD_ERROR, n,
+			"expected a number or a decimal string, not %s",
+			doc_type_name(n));
+	}
+}
+
 static void list_values(strbuf *sb, const char *const *values)
 {
 	size_t i;
@@ -426,19 +446,7 @@ static void check_value(struct validator *V, const doc_node *n,
 		}
 		break;
 	case FIELD_NUMBER:
-		if (n->type == DOC_STRING) {
-			if (!is_decimal(n->text, n->len)) {
-				diag_quote(q, sizeof(q), n->text, n->len);
-				problem(V, DYD_ERROR, n,
-					"'%s' is not a decimal number (such "
-					"as \"100.00\" or \"-5\")",
-					q);
-			}
-		} else if (!doc_is_number(n)) {
-			problem(V, DYD_ERROR, n,
-				"expected a number or a decimal string, not %s",
-				doc_type_name(n));
-		}
+		check_number(V, n);
 		break;
 	case FIELD_IP:
 		if (check_text(V, n, q, sizeof(q)) && !is_ip(n->text, n->len))

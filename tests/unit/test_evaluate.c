@@ -762,19 +762,23 @@ static void test_overdue_effect_by_date(void **state)
 	}
 }
 
+/* The start of a small policy with one purpose, a. */
+#define SMALL_POLICY(id)                                                       \
+	"format: dyd.policy/v1\n"                                              \
+	"id: " id "\n"                                                         \
+	"service: S\n"                                                         \
+	"parent_company: P\n"                                                  \
+	"purposes: [{id: a, label: A, description: D}]\n"
+
 static void test_overdue_effect_forms(void **state)
 {
 	static const char head[] =
-	    "format: dyd.policy/v1\n"
-	    "id: o\n"
-	    "service: S\n"
-	    "parent_company: P\n"
-	    "purposes: [{id: a, label: A, description: D}]\n"
-	    "categories: [{id: c, label: C, description: D, fields: [phone],\n"
-	    "  shares: [{since: t, purposes: [a]}]}]\n"
-	    "terms:\n"
-	    "  - {id: t, title: T, effective: 2021-01-04,\n"
-	    "     acceptance_deadline: 2021-05-15,\n";
+	    SMALL_POLICY("o") "categories: [{id: c, label: C, description: D, "
+			      "fields: [phone],\n"
+			      "  shares: [{since: t, purposes: [a]}]}]\n"
+			      "terms:\n"
+			      "  - {id: t, title: T, effective: 2021-01-04,\n"
+			      "     acceptance_deadline: 2021-05-15,\n";
 	static const char *const tails[] = {
 	    /* The plain form: in force from the deadline. */
 	    "     when_overdue: limited_functionality}\n",
@@ -1033,17 +1037,13 @@ static void test_business_messages_items(void **state)
  * was always there; one dated exactly t exists. */
 static void test_dated_items(void **state)
 {
-	static const char policy[] =
-	    "format: dyd.policy/v1\n"
-	    "id: dated\n"
-	    "service: S\n"
-	    "parent_company: P\n"
-	    "purposes: [{id: a, label: A, description: D}]\n"
-	    "terms: [{id: t, title: T, effective: 2016-01-01}]\n"
-	    "categories:\n"
-	    "  - {id: g, label: L, description: D, fields: [groups],\n"
-	    "     shares: [{since: t, purposes: [a], when: {has: groups}}],\n"
-	    "     items: {field: groups}}\n";
+	static const char policy[] = SMALL_POLICY(
+	    "dated") "terms: [{id: t, title: T, effective: 2016-01-01}]\n"
+		     "categories:\n"
+		     "  - {id: g, label: L, description: D, fields: [groups],\n"
+		     "     shares: [{since: t, purposes: [a], when: {has: "
+		     "groups}}],\n"
+		     "     items: {field: groups}}\n";
 	const dyd_policy *p = *state;
 	dyd_policy *gp = NULL;
 	dyd_diags diags = DYD_DIAGS_INIT;
@@ -1200,14 +1200,11 @@ static void test_sources_per_entry(void **state)
 
 	/* A policy without sources: every list is empty, never absent. */
 	{
-		static const char bare[] =
-		    "format: dyd.policy/v1\nid: b\nservice: S\n"
-		    "parent_company: P\n"
-		    "purposes: [{id: a, label: A, description: D}]\n"
-		    "terms: [{id: t, title: T, effective: 2016-01-01}]\n"
-		    "categories: [{id: c, label: C, description: D,\n"
-		    "  fields: [phone], shares: [{since: t, purposes: "
-		    "[a]}]}]\n";
+		static const char bare[] = SMALL_POLICY(
+		    "b") "terms: [{id: t, title: T, effective: 2016-01-01}]\n"
+			 "categories: [{id: c, label: C, description: D,\n"
+			 "  fields: [phone], shares: [{since: t, purposes: "
+			 "[a]}]}]\n";
 		dyd_diags diags = DYD_DIAGS_INIT;
 		dyd_policy *bp = NULL;
 		assert_int_equal(dyd_policy_load(&bp, bare, sizeof(bare) - 1,
