@@ -843,13 +843,39 @@ static size_t footnote_number(struct html *h, const policy_cite *c,
 	return ++h->fn_count;
 }
 
+/* One footnote mark, linking to its footnote. */
+static void mark(struct html *h, size_t n)
+{
+	html_printf(h, "<a href=\"#fn-%zu\">%zu</a>", n, n);
+}
+
+/* The numbers first..last, opening the marks when first is. */
+static void marks_run(struct html *h, size_t first, size_t last, bool opening)
+{
+	size_t n;
+
+	raw(h, opening ? "<sup class=\"fn\">" : ",");
+	if (last - first >= 2) {
+		mark(h, first);
+		raw(h, "\xE2\x80\x93");
+		mark(h, last);
+		return;
+	}
+	for (n = first; n <= last; n++) {
+		if (n > first)
+			raw(h, ",");
+		mark(h, n);
+	}
+}
+
 /* The marks of what an answer rests on: each element's quotes, then its
- * note; an element named twice is marked once. */
+ * note; an element named twice is marked once. A run of three or more
+ * consecutive numbers is written as a range (2\xE2\x80\x936), which keeps a
+ * cell readable when an answer rests on a dozen quotes. */
 static void marks_of(struct html *h, const policy_cite *const *groups,
 		     size_t count)
 {
-	size_t g, k, i, n;
-	bool open = false;
+	size_t g, k, i, n, run = 0, first = 0, last = 0;
 
 	for (g = 0; g < count; g++) {
 		const policy_cite *c = groups[g];
@@ -861,13 +887,20 @@ static void marks_of(struct html *h, const policy_cite *const *groups,
 			n = footnote_number(h, c, i < c->count ? i : NO_INDEX);
 			if (!n)
 				return;
-			raw(h, open ? "," : "<sup class=\"fn\">");
-			open = true;
-			html_printf(h, "<a href=\"#fn-%zu\">%zu</a>", n, n);
+			if (run && n == last + 1) {
+				last = n;
+				continue;
+			}
+			if (run)
+				marks_run(h, first, last, run == 1);
+			first = last = n;
+			run++;
 		}
 	}
-	if (open)
+	if (run) {
+		marks_run(h, first, last, run == 1);
 		raw(h, "</sup>");
+	}
 }
 
 static void marks(struct html *h, const decision_cites *c)
