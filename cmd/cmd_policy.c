@@ -8,6 +8,7 @@
 struct policy_args {
 	const char *policy; /* show --policy FILE */
 	bool json;
+	bool strict; /* check --strict */
 };
 
 #define AT(field) offsetof(struct policy_args, field)
@@ -15,6 +16,8 @@ struct policy_args {
 static const struct cli_opt policy_options[] = {
     {0, "policy", "FILE", "(show) the policy to show instead of the default",
      cli_set_string, AT(policy)},
+    {0, "strict", NULL, "(check) every claim must carry its source",
+     cli_set_true, AT(strict)},
     {0, "json", NULL, "print JSON", cli_set_true, AT(json)},
     CLI_OPT_END,
 };
@@ -27,14 +30,15 @@ static const struct cli_group policy_groups[] = {
 
 const struct cli_spec cmd_policy_spec = {
     .name = "policy",
-    .usage = "show [--policy FILE] [--json]\ncheck [--json] FILE...",
+    .usage = "show [--policy FILE] [--json]\ncheck [--strict] [--json] FILE...",
     .about =
 	"show prints the effective policy: the default one compiled into dyd,\n"
 	"or FILE given with --policy. With --json it prints the policy as "
 	"JSON\n"
 	"with its id and the SHA-256 of its bytes.\n"
 	"check lints policy files and reports every problem with its file,\n"
-	"line and column.\n",
+	"line and column; a claim without a source is a warning, with\n"
+	"--strict an error.\n",
     .groups = policy_groups,
 };
 
@@ -66,7 +70,7 @@ static int policy_show(const char *path, bool json)
 }
 
 /* Lints one policy file and reports on it; returns its exit status. */
-static int check_file(const char *path, bool first, bool json)
+static int check_file(const char *path, bool first, bool json, bool strict)
 {
 	dyd_diags diags = DYD_DIAGS_INIT;
 	dyd_policy *policy = NULL;
@@ -77,6 +81,8 @@ static int check_file(const char *path, bool first, bool json)
 	rc = dyd_file_read(path, 1024 * 1024, &data, &len, &diags);
 	if (rc == 0)
 		rc = dyd_policy_load(&policy, data, len, path, &diags);
+	if (rc == 0)
+		rc = dyd_policy_lint(policy, strict, &diags);
 	status = cli_exit_code(rc);
 	if (json) {
 		printed = cli_files_json_item(
@@ -97,14 +103,14 @@ static int check_file(const char *path, bool first, bool json)
 	return status;
 }
 
-static int policy_check(char **files, int count, bool json)
+static int policy_check(char **files, int count, bool json, bool strict)
 {
 	int i, status, worst = EXIT_ALL_OK;
 
 	if (json)
 		cli_files_json_begin();
 	for (i = 0; i < count; i++) {
-		status = check_file(files[i], i == 0, json);
+		status = check_file(files[i], i == 0, json, strict);
 		if (status > worst)
 			worst = status;
 	}
@@ -116,7 +122,7 @@ static int policy_check(char **files, int count, bool json)
 int cmd_policy(int argc, char **argv)
 {
 	static const char *const actions[] = {"show", "check", NULL};
-	struct policy_args a = {NULL, false};
+	struct policy_args a = {NULL, false, false};
 	const char *action, *nearest;
 	int first, status;
 
@@ -140,7 +146,8 @@ int cmd_policy(int argc, char **argv)
 			    "check takes FILE arguments, not --policy");
 		if (first == argc)
 			return cli_usage_error("policy", "check needs a FILE");
-		return policy_check(argv + first, argc - first, a.json);
+		return policy_check(argv + first, argc - first, a.json,
+				    a.strict);
 	}
 	nearest = cli_nearest(action, actions);
 	if (nearest)

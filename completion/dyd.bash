@@ -58,7 +58,7 @@ _dyd()
 			COMPREPLY=($(compgen -W "show check" -- "$cur"))
 			return
 		fi
-		options="--policy --json --help"
+		options="--policy --strict --json --help"
 		;;
 	schema)
 		COMPREPLY=($(compgen -W "account decision manifest policy report

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static bool add_event_ref(cJSON *obj, const record_event *ev)
 {
@@ -13,6 +14,31 @@ static bool add_event_ref(cJSON *obj, const record_event *ev)
 
 	snprintf(ptr, sizeof(ptr), "/events/%zu", ev->index);
 	return cJSON_AddStringToObject(obj, "event", ptr) != NULL;
+}
+
+/* "sources": the ids of the documents the cited elements rest on, each
+ * once, in citation order. The quotes are in the policy (and, once, in
+ * report.json's policy.citations), under each element's pointer. */
+static bool add_sources(const dyd_policy *p, cJSON *obj,
+			const decision_cites *c)
+{
+	cJSON *arr = cJSON_AddArrayToObject(obj, "sources"), *it;
+	size_t g, i;
+
+	if (!arr)
+		return false;
+	for (g = 0; g < c->count; g++)
+		for (i = 0; i < c->group[g]->count; i++) {
+			const char *id =
+			    p->sources[c->group[g]->quotes[i].source].id;
+			bool seen = false;
+			cJSON_ArrayForEach(it, arr) seen |=
+			    strcmp(it->valuestring, id) == 0;
+			if (!seen &&
+			    !cJSON_AddItemToArray(arr, cJSON_CreateString(id)))
+				return false;
+		}
+	return true;
 }
 
 static bool add_request(cJSON *arr, const record_event *ev, const char *why)
@@ -49,6 +75,9 @@ static cJSON *optout_json(const dyd_decision *d)
 		    arr,
 		    cJSON_CreateString(d->policy->purposes[po->covers[i]].id));
 	ok = ok &&
+	     cJSON_AddStringToObject(obj, "offered_to",
+				     optout_audience_name(po->offered_to)) &&
+	     cJSON_AddBoolToObject(obj, "final", po->final) &&
 	     cJSON_AddStringToObject(obj, "status",
 				     optout_status_name(o->status)) &&
 	     cJSON_AddStringToObject(obj, "reason",
@@ -74,6 +103,8 @@ static cJSON *optout_json(const dyd_decision *d)
 	for (i = 0; ok && i < o->ignored_count; i++)
 		ok = add_request(arr, o->ignored[i].event,
 				 ignored_why_name(o->ignored[i].why));
+	ok = ok && cJSON_AddStringToObject(obj, "rule", po->cite.pointer) &&
+	     add_sources(d->policy, obj, &o->cites);
 	if (!ok) {
 		cJSON_Delete(obj);
 		return NULL;
@@ -110,10 +141,15 @@ static bool terms_json(const dyd_decision *d, cJSON *arr)
 			     (!dt->event || add_event_ref(o, dt->event));
 			break;
 		case TERMS_OVERDUE:
-			ok = json_add_time(o, "deadline", t->deadline) &&
-			     (!t->when_overdue ||
-			      cJSON_AddStringToObject(o, "when_overdue",
-						      t->when_overdue));
+			ok =
+			    json_add_time(o, "deadline", t->deadline) &&
+			    (!dt->effect ||
+			     (cJSON_AddStringToObject(o, "effect",
+						      dt->effect->effect) &&
+			      json_add_time(o, "effect_from",
+					    dt->effect->from) &&
+			      cJSON_AddStringToObject(
+				  o, "effect_rule", dt->effect->cite.pointer)));
 			break;
 		case TERMS_PENDING:
 		case TERMS_NOT_YET_EFFECTIVE:
@@ -121,6 +157,9 @@ static bool terms_json(const dyd_decision *d, cJSON *arr)
 			     json_add_time(o, "deadline", t->deadline);
 			break;
 		}
+		ok = ok &&
+		     cJSON_AddStringToObject(o, "rule", t->cite.pointer) &&
+		     add_sources(d->policy, o, &dt->cites);
 	}
 	return ok;
 }
@@ -142,7 +181,8 @@ static bool category_json(const dyd_decision *d, const decision_category *dc,
 		return cJSON_AddBoolToObject(o, "never", true) &&
 		       cJSON_AddStringToObject(
 			   o, "reason", text_get(&cat->never_reason, "en")) &&
-		       cJSON_AddStringToObject(o, "rule", cat->never_pointer);
+		       cJSON_AddStringToObject(o, "rule", cat->never_pointer) &&
+		       add_sources(d->policy, o, &dc->cites);
 	arr = cJSON_AddArrayToObject(o, "purposes");
 	ok = arr != NULL;
 	for (i = 0; ok && i < dc->cell_count; i++) {
@@ -163,8 +203,10 @@ static bool category_json(const dyd_decision *d, const decision_category *dc,
 			    cell, "withheld_by",
 			    withheld_by_name(d, c->by, c->region, by,
 					     sizeof(by)));
-		ok = ok && cJSON_AddStringToObject(cell, "rule",
-						   cat->rules[c->rule].pointer);
+		ok = ok &&
+		     cJSON_AddStringToObject(cell, "rule",
+					     cat->rules[c->rule].pointer) &&
+		     add_sources(d->policy, cell, &c->cites);
 	}
 	if (ok && dc->shared && cat->has_items) {
 		arr = cJSON_AddArrayToObject(o, "items");
@@ -227,9 +269,11 @@ struct cJSON *decision_to_cjson(const dyd_decision *d)
 		}
 		ok = cJSON_AddStringToObject(
 			 o, "purpose", d->policy->purposes[w->purpose].id) &&
-		     cJSON_AddStringToObject(
-			 o, "withheld_by",
-			 withheld_by_name(d, w->by, w->region, by, sizeof(by)));
+		     cJSON_AddStringToObject(o, "withheld_by",
+					     withheld_by_name(d, w->by,
+							      w->region, by,
+							      sizeof(by))) &&
+		     add_sources(d->policy, o, &w->cites);
 	}
 	arr = ok ? cJSON_AddArrayToObject(root, "categories") : NULL;
 	ok = arr != NULL;

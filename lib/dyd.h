@@ -134,6 +134,16 @@ typedef struct dyd_policy dyd_policy;
 int dyd_policy_load(dyd_policy **out, const char *data, size_t len,
 		    const char *name, dyd_diags *diags);
 
+/*
+ * Checks what loading lets pass but a policy whose every claim carries its
+ * source must not: a terms version, opt-out, when_overdue consequence,
+ * region, purpose, sharing rule or never entry without a source; an
+ * opt-out that does not say whether it is final; a quote longer than a
+ * few words; a listed source nobody cites. Each is a warning, or an error
+ * when strict. Returns DYD_EINVALID when strict and there was one.
+ */
+int dyd_policy_lint(const dyd_policy *policy, bool strict, dyd_diags *diags);
+
 /* Loads the default policy compiled into the library. */
 int dyd_policy_load_default(dyd_policy **out, dyd_diags *diags);
 

@@ -27,8 +27,32 @@ const char *optout_reason_name(optout_reason r)
 const char *ignored_why_name(ignored_why w)
 {
 	static const char *const names[] = {"not_offered", "terms_not_accepted",
-					    "before_window", "after_window"};
+					    "before_window", "after_window",
+					    "already_opted_out"};
 	return names[w];
+}
+
+const char *optout_audience_name(optout_audience a)
+{
+	return a == OFFERED_ALL_USERS ? "all_users" : "existing_users";
+}
+
+static void cite_add(decision_cites *c, const policy_cite *cite)
+{
+	if (c->count < DECISION_CITES_MAX)
+		c->group[c->count++] = cite;
+}
+
+/* The consequence of index j in force at t: the last one from on or
+ * before t; NO_INDEX before the first. */
+static size_t effect_at(const policy_terms *t, dyd_time at)
+{
+	size_t j, found = NO_INDEX;
+
+	for (j = 0; j < t->effect_count; j++)
+		if (t->effects[j].from <= at)
+			found = j;
+	return found;
 }
 
 const char *terms_status_name(terms_status s)
@@ -102,6 +126,66 @@ static void evaluate_terms(dyd_decision *d)
 		else
 			dt->status = TERMS_PENDING;
 	}
+	for (i = 0; i < p->terms_count; i++) {
+		decision_terms *dt = &d->terms[i];
+		cite_add(&dt->cites, &p->terms[i].cite);
+		if (dt->status != TERMS_OVERDUE)
+			continue;
+		dt->effect_index = effect_at(&p->terms[i], d->as_of);
+		if (dt->effect_index == NO_INDEX)
+			continue;
+		dt->effect = &p->terms[i].effects[dt->effect_index];
+		cite_add(&dt->cites, &dt->effect->cite);
+	}
+}
+
+static void ignore(decision_optout *out, const record_event *ev,
+		   ignored_why why)
+{
+	out->ignored[out->ignored_count].event = ev;
+	out->ignored[out->ignored_count++].why = why;
+}
+
+/* The choice inside the window. final: the first opt-out decides and every
+ * later request is ignored; else the last in-window request decides. An
+ * in-window request a later one overrides is not listed either way. */
+static void decide_in_window(dyd_decision *d, bool final)
+{
+	const dyd_record *rec = d->record;
+	decision_optout *out = &d->optout;
+	const record_event *optout = NULL, *last = NULL;
+	size_t e;
+
+	for (e = 0; e < rec->event_count; e++) {
+		const record_event *ev = &rec->events[e];
+		if (ev->at > d->as_of)
+			break;
+		if (ev->type == EVENT_TERMS_ACCEPTED)
+			continue;
+		if (ev->at < out->window_start)
+			ignore(out, ev, IGNORED_BEFORE_WINDOW);
+		else if (ev->at >= out->window_end)
+			/* The choice was offered once: a request after the
+			 * window is never honoured. */
+			ignore(out, ev, IGNORED_AFTER_WINDOW);
+		else if (final && optout)
+			ignore(out, ev, IGNORED_ALREADY_OPTED_OUT);
+		else if (final && ev->type == EVENT_OPTOUT)
+			optout = last = ev;
+		else
+			last = ev;
+	}
+	out->choice = last;
+	if (!last) {
+		out->status = OPTOUT_NOT_OPTED_OUT;
+		out->reason = REASON_NO_CHOICE_IN_WINDOW;
+	} else if (last->type == EVENT_OPTOUT) {
+		out->status = OPTOUT_OPTED_OUT;
+		out->reason = REASON_OPTOUT_IN_WINDOW;
+	} else {
+		out->status = OPTOUT_NOT_OPTED_OUT;
+		out->reason = REASON_OPTIN_IN_WINDOW;
+	}
 }
 
 static int evaluate_optout(dyd_decision *d)
@@ -111,12 +195,11 @@ static int evaluate_optout(dyd_decision *d)
 	const policy_terms *o = &p->terms[p->optout_terms];
 	decision_optout *out = &d->optout;
 	const decision_terms *accepted = &d->terms[p->optout_terms];
-	const record_event *last_in_window = NULL;
 	size_t e, n = 0;
 	ignored_why why_all;
-	bool all_ignored = true;
 
 	out->terms = p->optout_terms;
+	cite_add(&out->cites, &o->optout->cite);
 	for (e = 0; e < rec->event_count; e++)
 		if (rec->events[e].at <= d->as_of &&
 		    rec->events[e].type != EVENT_TERMS_ACCEPTED)
@@ -130,7 +213,8 @@ static int evaluate_optout(dyd_decision *d)
 		out->status = OPTOUT_NOT_OFFERED;
 		out->reason = REASON_BEFORE_OFFER;
 		why_all = IGNORED_NOT_OFFERED;
-	} else if (rec->registered_at >= o->effective) {
+	} else if (o->optout->offered_to == OFFERED_EXISTING_USERS &&
+		   rec->registered_at >= o->effective) {
 		out->status = OPTOUT_NOT_OFFERED;
 		out->reason = REASON_REGISTERED_AFTER_OFFER;
 		why_all = IGNORED_NOT_OFFERED;
@@ -139,53 +223,55 @@ static int evaluate_optout(dyd_decision *d)
 		out->reason = REASON_TERMS_NOT_ACCEPTED;
 		why_all = IGNORED_TERMS_NOT_ACCEPTED;
 	} else {
-		all_ignored = false;
-		why_all = IGNORED_NOT_OFFERED;
 		out->has_window = true;
 		out->window_start = accepted->accepted_at;
 		out->window_end = accepted->accepted_at +
 				  (dyd_time)o->optout->window_days * DAY_NS;
 		out->window_open =
 		    d->as_of >= out->window_start && d->as_of < out->window_end;
+		decide_in_window(d, o->optout->final);
+		return 0;
 	}
 	for (e = 0; e < rec->event_count; e++) {
 		const record_event *ev = &rec->events[e];
 		if (ev->at > d->as_of)
 			break;
-		if (ev->type == EVENT_TERMS_ACCEPTED)
-			continue;
-		if (all_ignored) {
-			out->ignored[out->ignored_count].event = ev;
-			out->ignored[out->ignored_count++].why = why_all;
-		} else if (ev->at < out->window_start) {
-			out->ignored[out->ignored_count].event = ev;
-			out->ignored[out->ignored_count++].why =
-			    IGNORED_BEFORE_WINDOW;
-		} else if (ev->at >= out->window_end) {
-			/* The choice was offered once: a request after the
-			 * window is never honoured. */
-			out->ignored[out->ignored_count].event = ev;
-			out->ignored[out->ignored_count++].why =
-			    IGNORED_AFTER_WINDOW;
-		} else {
-			last_in_window = ev;
-		}
-	}
-	if (all_ignored)
-		return 0;
-	if (!last_in_window) {
-		out->status = OPTOUT_NOT_OPTED_OUT;
-		out->reason = REASON_NO_CHOICE_IN_WINDOW;
-	} else if (last_in_window->type == EVENT_OPTOUT) {
-		out->status = OPTOUT_OPTED_OUT;
-		out->reason = REASON_OPTOUT_IN_WINDOW;
-		out->choice = last_in_window;
-	} else {
-		out->status = OPTOUT_NOT_OPTED_OUT;
-		out->reason = REASON_OPTIN_IN_WINDOW;
-		out->choice = last_in_window;
+		if (ev->type != EVENT_TERMS_ACCEPTED)
+			ignore(out, ev, why_all);
 	}
 	return 0;
+}
+
+/* The date that makes an item of an array field exist (SPEC 3.3: as of t,
+ * dated items after t did not exist yet). */
+static const char *item_date_key(const char *field)
+{
+	static const char *const keys[][2] = {
+	    {"transactions", "at"},
+	    {"business_chats", "first_contact_at"},
+	    {"groups", "joined_at"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+		if (strcmp(keys[i][0], field) == 0)
+			return keys[i][1];
+	return NULL;
+}
+
+bool decision_item_exists(const dyd_decision *d, const char *field, size_t i)
+{
+	const doc_node *arr = record_array(d->record, field), *at;
+	const char *key = item_date_key(field);
+	dyd_time t;
+
+	if (!key || !arr || i >= arr->count)
+		return true;
+	at = doc_get(arr->items[i], key);
+	/* Validated before; an undated item is there all along. */
+	if (!doc_is_text(at) || dyd_time_parse(at->text, at->len, false, &t))
+		return true;
+	return t <= d->as_of;
 }
 
 static bool item_matches(const doc_node *item, const policy_where *where)
@@ -218,7 +304,8 @@ static bool cond_holds(const dyd_decision *d, const policy_cond *c)
 		}
 		arr = record_array(d->record, c->field);
 		for (i = 0; arr && i < arr->count; i++)
-			if (item_matches(arr->items[i], &c->where))
+			if (item_matches(arr->items[i], &c->where) &&
+			    decision_item_exists(d, c->field, i))
 				return true;
 		return false;
 	case COND_REGION:
@@ -242,8 +329,11 @@ static bool cond_holds(const dyd_decision *d, const policy_cond *c)
 	return false;
 }
 
+/* Whether the opt-out or a region withholds purpose, and the element that
+ * does (into cites). */
 static void purpose_withheld(const dyd_decision *d, size_t purpose,
-			     withheld_by *by, size_t *region)
+			     withheld_by *by, size_t *region,
+			     decision_cites *cites)
 {
 	const dyd_policy *p = d->policy;
 	size_t i, k;
@@ -254,6 +344,7 @@ static void purpose_withheld(const dyd_decision *d, size_t purpose,
 		for (k = 0; k < o->cover_count; k++)
 			if (o->covers[k] == purpose) {
 				*by = WITHHELD_OPT_OUT;
+				cite_add(cites, &o->cite);
 				return;
 			}
 	}
@@ -263,6 +354,7 @@ static void purpose_withheld(const dyd_decision *d, size_t purpose,
 			if (r->excludes[k] == purpose) {
 				*by = WITHHELD_REGION;
 				*region = d->regions[i];
+				cite_add(cites, &r->cite);
 				return;
 			}
 	}
@@ -277,8 +369,10 @@ static int evaluate_categories(dyd_decision *d)
 		const policy_category *cat = &p->categories[c];
 		decision_category *dc = &d->categories[c];
 		dc->category = cat;
-		if (cat->never)
+		if (cat->never) {
+			cite_add(&dc->cites, &cat->never_cite);
 			continue;
+		}
 		for (r = n = 0; r < cat->rule_count; r++)
 			n += cat->rules[r].purpose_count;
 		dc->cells = n ? calloc(n, sizeof(*dc->cells)) : NULL;
@@ -296,14 +390,15 @@ static int evaluate_categories(dyd_decision *d)
 				cell->purpose = rule->purposes[k];
 				cell->rule = r;
 				cell->condition_holds = holds;
+				cite_add(&cell->cites, &rule->cite);
 				if (!accepted) {
 					cell->by = WITHHELD_TERMS_NOT_ACCEPTED;
 				} else if (!holds) {
 					cell->by = WITHHELD_CONDITION_FALSE;
 				} else {
-					purpose_withheld(d, cell->purpose,
-							 &cell->by,
-							 &cell->region);
+					purpose_withheld(
+					    d, cell->purpose, &cell->by,
+					    &cell->region, &cell->cites);
 				}
 				if (cell->by == WITHHELD_NONE) {
 					cell->shared = true;
@@ -324,7 +419,9 @@ static int evaluate_categories(dyd_decision *d)
 					return DYD_ENOMEM;
 				for (i = 0; i < arr->count; i++)
 					if (item_matches(arr->items[i],
-							 &cat->items_where))
+							 &cat->items_where) &&
+					    decision_item_exists(
+						d, cat->items_field, i))
 						dc->items[dc->item_count++] = i;
 			}
 		}
@@ -382,7 +479,7 @@ int dyd_evaluate(dyd_decision **out, const dyd_record *record,
 	}
 	for (i = 0; i < policy->purpose_count; i++) {
 		withheld_purpose *w = &d->withheld[d->withheld_count];
-		purpose_withheld(d, i, &w->by, &w->region);
+		purpose_withheld(d, i, &w->by, &w->region, &w->cites);
 		if (w->by != WITHHELD_NONE) {
 			w->purpose = i;
 			d->withheld_count++;

@@ -27,7 +27,16 @@ typedef enum {
 	IGNORED_TERMS_NOT_ACCEPTED,
 	IGNORED_BEFORE_WINDOW,
 	IGNORED_AFTER_WINDOW,
+	IGNORED_ALREADY_OPTED_OUT, /* after a final opt-out in the window */
 } ignored_why;
+
+/* The policy elements an answer rests on, in the order their sources are
+ * listed: a rule, then what withheld it (the opt-out, a region). */
+#define DECISION_CITES_MAX 3
+typedef struct decision_cites {
+	const policy_cite *group[DECISION_CITES_MAX];
+	size_t count;
+} decision_cites;
 
 typedef struct ignored_request {
 	const record_event *event;
@@ -44,6 +53,7 @@ typedef struct decision_optout {
 	const record_event *choice; /* the deciding in-window event, or NULL */
 	ignored_request *ignored;
 	size_t ignored_count;
+	decision_cites cites;
 } decision_optout;
 
 typedef enum {
@@ -58,6 +68,11 @@ typedef struct decision_terms {
 	bool at_registration;
 	dyd_time accepted_at;
 	const record_event *event; /* explicit acceptance, or NULL */
+	/* For overdue terms: the when_overdue consequence in force at the
+	 * as-of instant, or NULL when none is yet. */
+	const policy_effect *effect;
+	size_t effect_index;
+	decision_cites cites;
 } decision_terms;
 
 typedef enum {
@@ -76,6 +91,7 @@ typedef struct decision_cell {
 	withheld_by by; /* when not shared */
 	size_t region;	/* for WITHHELD_REGION */
 	bool condition_holds;
+	decision_cites cites;
 } decision_cell;
 
 typedef struct decision_category {
@@ -85,12 +101,14 @@ typedef struct decision_category {
 	size_t cell_count;
 	size_t *items; /* indices into the items field, when listed */
 	size_t item_count;
+	decision_cites cites; /* of a never category */
 } decision_category;
 
 typedef struct withheld_purpose {
 	size_t purpose;
 	withheld_by by; /* WITHHELD_OPT_OUT or WITHHELD_REGION */
 	size_t region;
+	decision_cites cites;
 } withheld_purpose;
 
 struct dyd_decision {
@@ -116,6 +134,12 @@ const char *terms_status_name(terms_status s);
 const char *withheld_by_name(const dyd_decision *d, withheld_by by,
 			     size_t region, char *buf, size_t size);
 const char *event_type_name(event_type t);
+const char *optout_audience_name(optout_audience a);
+
+/* Whether item i of the record's array field existed at the as-of
+ * instant: its date (transactions.at, business_chats.first_contact_at,
+ * groups.joined_at) is not after it; an undated item always existed. */
+bool decision_item_exists(const dyd_decision *d, const char *field, size_t i);
 
 struct cJSON;
 /* The decision object, for embedding in report.json; NULL on ENOMEM. */

@@ -3,6 +3,7 @@
  * JSON pointer of the offending value. */
 #include "policy.h"
 #include "diag.h"
+#include "policy_load.h"
 #include "digest.h"
 #include "json_out.h"
 #include "record.h"
@@ -19,15 +20,6 @@ extern const size_t embedded_policy_size;
 
 #define POLICY_FORMAT "dyd.policy/v1"
 #define POLICY_MAX_BYTES (1024u * 1024u)
-
-struct loader {
-	dyd_policy *p;
-	struct arena *arena;
-	const char *name;
-	dyd_diags *diags;
-	strbuf path;
-	bool oom;
-};
 
 static void lint(struct loader *L, const doc_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -358,8 +350,8 @@ static size_t *load_purpose_list(struct loader *L, const doc_node *obj,
 static void load_purposes(struct loader *L, const doc_node *list)
 {
 	size_t i, j, saved;
-	static const char *const keys[] = {"id", "label", "description",
-					   "taxonomy", NULL};
+	static const char *const keys[] = {
+	    "id", "label", "description", "taxonomy", "source", "note", NULL};
 
 	if (!expect(L, list, DOC_ARRAY))
 		return;
@@ -395,8 +387,9 @@ static void load_purposes(struct loader *L, const doc_node *list)
 
 static void load_optout(struct loader *L, const doc_node *o, policy_terms *t)
 {
-	static const char *const keys[] = {"window_days", "offered_to",
-					   "covers", NULL};
+	static const char *const keys[] = {
+	    "window_days", "offered_to", "covers", "final",
+	    "source",	   "note",	 NULL};
 	const doc_node *n;
 	size_t saved;
 
@@ -423,13 +416,15 @@ static void load_optout(struct loader *L, const doc_node *o, policy_terms *t)
 	n = doc_get(o, "offered_to");
 	if (!n) {
 		lint(L, o, "missing required field 'offered_to'");
+	} else if (doc_is_text(n) && strcmp(n->text, "all_users") == 0) {
+		t->optout->offered_to = OFFERED_ALL_USERS;
 	} else if (!doc_is_text(n) || strcmp(n->text, "existing_users") != 0) {
 		char q[DIAG_QUOTE_MAX + 8];
 		quote(q, sizeof(q), n);
 		saved = push(L, "offered_to");
 		lint(L, n,
 		     "unknown audience '%s' (dyd.policy/v1 knows "
-		     "'existing_users')",
+		     "'existing_users' and 'all_users')",
 		     q);
 		pop(L, saved);
 	}
@@ -439,9 +434,15 @@ static void load_optout(struct loader *L, const doc_node *o, policy_terms *t)
 
 static void load_terms(struct loader *L, const doc_node *list)
 {
-	static const char *const keys[] = {
-	    "id",	    "title",  "effective", "acceptance_deadline",
-	    "when_overdue", "optout", NULL};
+	static const char *const keys[] = {"id",
+					   "title",
+					   "effective",
+					   "acceptance_deadline",
+					   "when_overdue",
+					   "optout",
+					   "source",
+					   "note",
+					   NULL};
 	size_t i, j, saved, s2;
 	const doc_node *optout_node = NULL;
 
@@ -480,7 +481,10 @@ static void load_terms(struct loader *L, const doc_node *list)
 			     "take effect");
 			pop(L, s2);
 		}
-		t->when_overdue = get_text(L, o, "when_overdue", false);
+		/* The dated list form is policy_cites_load's. */
+		n = doc_get(o, "when_overdue");
+		if (!n || n->type != DOC_ARRAY)
+			t->when_overdue = get_text(L, o, "when_overdue", false);
 		if (t->when_overdue &&
 		    !is_identifier(t->when_overdue, strlen(t->when_overdue))) {
 			s2 = push(L, "when_overdue");
@@ -518,8 +522,8 @@ static void load_terms(struct loader *L, const doc_node *list)
 
 static void load_regions(struct loader *L, const doc_node *map)
 {
-	static const char *const keys[] = {"label", "countries", "excludes",
-					   NULL};
+	static const char *const keys[] = {"label",  "countries", "excludes",
+					   "source", "note",	  NULL};
 	size_t i, j, saved, s2, s3;
 	char q[DIAG_QUOTE_MAX + 8];
 
@@ -740,7 +744,8 @@ static void load_cond(struct loader *L, const doc_node *n, policy_cond *c)
 static void load_rules(struct loader *L, const doc_node *list,
 		       policy_category *cat)
 {
-	static const char *const keys[] = {"since", "purposes", "when", NULL};
+	static const char *const keys[] = {"since",  "purposes", "when",
+					   "source", "note",	 NULL};
 	size_t i, j, k, r2, saved;
 	char q[DIAG_QUOTE_MAX + 8];
 
@@ -819,9 +824,9 @@ static void load_rules(struct loader *L, const doc_node *list,
 
 static void load_categories(struct loader *L, const doc_node *list)
 {
-	static const char *const keys[] = {"id",       "label",	 "description",
-					   "taxonomy", "fields", "shares",
-					   "never",    "items",	 NULL};
+	static const char *const keys[] = {
+	    "id",    "label", "description", "taxonomy", "fields", "shares",
+	    "never", "items", "source",	     "note",	 NULL};
 	static const char *const item_keys[] = {"field", "where", NULL};
 	size_t i, j, saved, s2;
 	char q[DIAG_QUOTE_MAX + 8];
@@ -960,9 +965,8 @@ static bool policy_id_valid(const char *id)
 static int policy_build(struct loader *L)
 {
 	static const char *const keys[] = {
-	    "format",	      "id",	    "service",
-	    "parent_company", "terms",	    "regions",
-	    "purposes",	      "categories", NULL};
+	    "format",  "id",	   "service",	 "parent_company", "terms",
+	    "regions", "purposes", "categories", "sources",	   NULL};
 	const doc_node *root = L->p->doc->root, *n;
 	const char *format;
 
@@ -1019,6 +1023,7 @@ static int policy_build(struct loader *L)
 	} else {
 		lint(L, root, "missing required field 'categories'");
 	}
+	policy_cites_load(L);
 	if (L->oom || L->diags->out_of_memory)
 		return DYD_ENOMEM;
 	return 0;
@@ -1140,4 +1145,85 @@ char *dyd_policy_to_json(const dyd_policy *p)
 out:
 	cJSON_Delete(root);
 	return out;
+}
+
+/* The helpers above, for policy_source.c (see policy_load.h). */
+
+void loader_error(struct loader *L, const doc_node *n, const char *fmt, ...)
+{
+	strbuf msg = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (msg.failed)
+		L->oom = true;
+	else
+		lint(L, n, "%s", msg.data);
+	strbuf_release(&msg);
+}
+
+size_t loader_push(struct loader *L, const char *seg)
+{
+	return push(L, seg);
+}
+
+size_t loader_push_index(struct loader *L, size_t i)
+{
+	return push_index(L, i);
+}
+
+void loader_pop(struct loader *L, size_t saved)
+{
+	pop(L, saved);
+}
+
+const char *loader_pointer(struct loader *L)
+{
+	return pointer_copy(L);
+}
+
+void *loader_alloc(struct loader *L, size_t count, size_t size)
+{
+	return alloc_array(L, count, size);
+}
+
+void loader_check_keys(struct loader *L, const doc_node *obj,
+		       const char *const *allowed)
+{
+	check_keys(L, obj, allowed);
+}
+
+bool loader_expect(struct loader *L, const doc_node *n, doc_type type)
+{
+	return expect(L, n, type);
+}
+
+const char *loader_get_text(struct loader *L, const doc_node *obj,
+			    const char *key, bool required)
+{
+	return get_text(L, obj, key, required);
+}
+
+void loader_text(struct loader *L, const doc_node *obj, const char *key,
+		 bool required, ltext *out)
+{
+	load_text(L, obj, key, required, out);
+}
+
+bool loader_date(struct loader *L, const doc_node *obj, const char *key,
+		 bool required, dyd_time *out)
+{
+	return load_date(L, obj, key, required, out);
+}
+
+bool loader_is_identifier(const char *s, size_t len)
+{
+	return is_identifier(s, len);
+}
+
+bool loader_is_language(const char *s, size_t len)
+{
+	return is_language(s, len);
 }

@@ -19,11 +19,56 @@ typedef struct text {
  * there is none. */
 const char *text_get(const ltext *t, const char *lang);
 
+/* A document the policy cites (`sources:`). */
+typedef struct policy_source {
+	const char *id;
+	const char *title;
+	const char *publisher;
+	const char *date; /* YYYY, YYYY-MM or YYYY-MM-DD, as written */
+	const char *url;
+	const char *language; /* of the document and its quotes; NULL: "en" */
+	ltext note;
+	const doc_node *node;
+} policy_source;
+
+/* One `source:` item: a document and the few words a claim rests on. */
+typedef struct policy_quote {
+	size_t source; /* index into the policy's sources */
+	const char *quote;
+} policy_quote;
+
+/* What one policy element rests on: its `source:` list and its `note`. */
+typedef struct policy_cite {
+	const char *pointer; /* the element in the policy, as reports name it */
+	const doc_node *node; /* the element, for positions in diagnostics */
+	policy_quote *quotes;
+	size_t count;
+	ltext note;
+} policy_cite;
+
+/* Who was offered the opt-out (`offered_to`). */
+typedef enum {
+	OFFERED_EXISTING_USERS, /* accounts registered before the terms */
+	OFFERED_ALL_USERS,	/* also accounts registered later */
+} optout_audience;
+
 typedef struct policy_optout {
 	unsigned window_days;
 	size_t *covers; /* purpose indices */
 	size_t cover_count;
+	optout_audience offered_to;
+	bool final;	  /* the first in-window opt-out decides for good */
+	bool final_given; /* `final` was written (lint asks for it) */
+	policy_cite cite;
 } policy_optout;
+
+/* One dated consequence for accounts overdue on a terms version. */
+typedef struct policy_effect {
+	dyd_time from; /* in force from this instant until the next entry's */
+	const char *effect;
+	ltext label; /* may be empty: the renderers' wording for effect */
+	policy_cite cite;
+} policy_effect;
 
 typedef struct policy_terms {
 	const char *id;
@@ -34,6 +79,11 @@ typedef struct policy_terms {
 	const char *when_overdue; /* or NULL */
 	policy_optout *optout;	  /* or NULL */
 	unsigned line;
+	/* when_overdue in time order; the string form is one entry from the
+	 * deadline. */
+	policy_effect *effects;
+	size_t effect_count;
+	policy_cite cite;
 } policy_terms;
 
 typedef struct policy_region {
@@ -43,6 +93,7 @@ typedef struct policy_region {
 	size_t country_count;
 	size_t *excludes; /* purpose indices */
 	size_t exclude_count;
+	policy_cite cite;
 } policy_region;
 
 typedef struct policy_purpose {
@@ -50,6 +101,7 @@ typedef struct policy_purpose {
 	ltext label;
 	ltext description;
 	const char *taxonomy;
+	policy_cite cite;
 } policy_purpose;
 
 /* {key: value} filter on the items of an array field. */
@@ -79,6 +131,7 @@ typedef struct policy_rule {
 	policy_cond *when; /* or NULL */
 	const char *pointer;
 	unsigned line;
+	policy_cite cite;
 } policy_rule;
 
 typedef struct policy_category {
@@ -97,6 +150,7 @@ typedef struct policy_category {
 	const char *items_field;
 	policy_where items_where;
 	unsigned line;
+	policy_cite never_cite; /* what the `never` rests on */
 } policy_category;
 
 struct dyd_policy {
@@ -118,6 +172,8 @@ struct dyd_policy {
 	size_t category_count;
 	size_t
 	    optout_terms; /* index of the terms with an optout, or NO_INDEX */
+	policy_source *sources;
+	size_t source_count;
 };
 
 size_t policy_terms_find(const dyd_policy *p, const char *id, size_t len);

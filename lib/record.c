@@ -309,6 +309,50 @@ static bool is_ip(const char *s, size_t len)
 	       inet_pton(AF_INET6, buf_text, buf) == 1;
 }
 
+/* Money is often exported as text: "-12.50", "100.00", "0.5". Digits as
+ * JSON writes a number's, without an exponent, so the text can be kept
+ * exactly as given. */
+static bool is_decimal(const char *s, size_t len)
+{
+	size_t i = s[0] == '-' ? 1 : 0, start = i;
+
+	if (len > 64 || i >= len)
+		return false;
+	if (s[i] == '0' && i + 1 < len && s[i + 1] != '.')
+		return false;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == start)
+		return false;
+	if (i == len)
+		return true;
+	if (s[i++] != '.' || i == len)
+		return false;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i == len;
+}
+
+/* An amount: a number, or a decimal string kept as written. */
+static void check_number(struct validator *V, const doc_node *n)
+{
+	char q[DIAG_QUOTE_MAX + 8];
+
+	if (n->type == DOC_STRING) {
+		if (!is_decimal(n->text, n->len)) {
+			diag_quote(q, sizeof(q), n->text, n->len);
+			problem(V, DYD_ERROR, n,
+				"'%s' is not a decimal number (such as "
+				"\"100.00\" or \"-5\")",
+				q);
+		}
+	} else if (!doc_is_number(n)) {
+		problem(V, DYD_ERROR, n,
+			"expected a number or a decimal string, not %s",
+			doc_type_name(n));
+	}
+}
+
 static void list_values(strbuf *sb, const char *const *values)
 {
 	size_t i;
@@ -402,9 +446,7 @@ static void check_value(struct validator *V, const doc_node *n,
 		}
 		break;
 	case FIELD_NUMBER:
-		if (!doc_is_number(n))
-			problem(V, DYD_ERROR, n, "expected a number, not %s",
-				doc_type_name(n));
+		check_number(V, n);
 		break;
 	case FIELD_IP:
 		if (check_text(V, n, q, sizeof(q)) && !is_ip(n->text, n->len))

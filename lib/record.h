@@ -11,8 +11,8 @@ typedef enum {
 	FIELD_PHONE,
 	FIELD_ENUM,
 	FIELD_BOOL,
-	FIELD_COUNT, /* integer >= 0 */
-	FIELD_NUMBER,
+	FIELD_COUNT,  /* integer >= 0 */
+	FIELD_NUMBER, /* a number, or a decimal string kept as written */
 	FIELD_IP,
 	FIELD_CURRENCY,
 	FIELD_ACCOUNT_ID,

@@ -49,6 +49,15 @@ struct html {
 	 * reason: reused, where a strbuf of its own cost an allocation. */
 	strbuf scratch;
 	struct time_memo memo[TIME_MEMO_SIZE];
+	/* "Where these answers come from": each quote and note an answer
+	 * rests on, numbered in the order the page first cites it. */
+	struct footnote *fn;
+	size_t fn_count, fn_cap;
+};
+
+struct footnote {
+	const policy_cite *cite;
+	size_t quote; /* index into cite->quotes; NO_INDEX: the cite's note */
 };
 
 /* Escaping */
@@ -622,6 +631,9 @@ static const char stylesheet[] =
     "nav h2{position:absolute;width:1px;height:1px;overflow:hidden;"
     "clip:rect(0 0 0 0);margin:0;padding:0;border:0}\n"
     "a{color:var(--accent)}\n"
+    "sup.fn{line-height:0;font-size:.7em}"
+    "sup.fn a{text-decoration:none}"
+    "ol.sources li{margin:.35rem 0;overflow-wrap:anywhere}\n"
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
     "clip:rect(0 0 0 0);white-space:nowrap}\n"
     ".answer{background:var(--card);border:1px solid var(--line);"
@@ -750,13 +762,14 @@ static void render_head(struct html *h)
 }
 
 static const char *const section_ids[] = {
-    "optout", "terms", "sharing", "business", "data", "timeline", "about",
+    "optout", "terms",	  "sharing", "business",
+    "data",   "timeline", "sources", "about",
 };
 
 static const char *const section_keys[] = {
     "html.optout.heading",   "html.terms.heading", "html.sharing.heading",
     "html.business.heading", "html.data.heading",  "html.timeline.heading",
-    "html.about.heading",
+    "html.sources.heading",  "html.about.heading",
 };
 
 static void render_header(struct html *h)
@@ -802,6 +815,102 @@ static void open_section(struct html *h, size_t i)
 static void close_section(struct html *h)
 {
 	raw(h, "</section>\n");
+}
+
+/* Footnotes */
+
+/* The number of a footnote, given it on first use; 0 without memory. */
+static size_t footnote_number(struct html *h, const policy_cite *c,
+			      size_t quote)
+{
+	size_t i;
+
+	for (i = 0; i < h->fn_count; i++)
+		if (h->fn[i].cite == c && h->fn[i].quote == quote)
+			return i + 1;
+	if (h->fn_count == h->fn_cap) {
+		size_t cap = h->fn_cap ? h->fn_cap * 2 : 64;
+		struct footnote *grown = realloc(h->fn, cap * sizeof(*grown));
+		if (!grown) {
+			h->sb.failed = true;
+			return 0;
+		}
+		h->fn = grown;
+		h->fn_cap = cap;
+	}
+	h->fn[h->fn_count].cite = c;
+	h->fn[h->fn_count].quote = quote;
+	return ++h->fn_count;
+}
+
+/* One footnote mark, linking to its footnote. */
+static void mark(struct html *h, size_t n)
+{
+	html_printf(h, "<a href=\"#fn-%zu\">%zu</a>", n, n);
+}
+
+/* The numbers first..last, opening the marks when first is. */
+static void marks_run(struct html *h, size_t first, size_t last, bool opening)
+{
+	size_t n;
+
+	raw(h, opening ? "<sup class=\"fn\">" : ",");
+	if (last - first >= 2) {
+		mark(h, first);
+		raw(h, "\xE2\x80\x93");
+		mark(h, last);
+		return;
+	}
+	for (n = first; n <= last; n++) {
+		if (n > first)
+			raw(h, ",");
+		mark(h, n);
+	}
+}
+
+/* The marks of what an answer rests on: each element's quotes, then its
+ * note; an element named twice is marked once. A run of three or more
+ * consecutive numbers is written as a range (2\xE2\x80\x936), which keeps a
+ * cell readable when an answer rests on a dozen quotes. */
+static void marks_of(struct html *h, const policy_cite *const *groups,
+		     size_t count)
+{
+	size_t g, k, i, n, run = 0, first = 0, last = 0;
+
+	for (g = 0; g < count; g++) {
+		const policy_cite *c = groups[g];
+		for (k = 0; k < g && groups[k] != c; k++)
+			;
+		if (k < g)
+			continue;
+		for (i = 0; i < c->count + (c->note.count ? 1 : 0); i++) {
+			n = footnote_number(h, c, i < c->count ? i : NO_INDEX);
+			if (!n)
+				return;
+			if (run && n == last + 1) {
+				last = n;
+				continue;
+			}
+			if (run)
+				marks_run(h, first, last, run == 1);
+			first = last = n;
+			run++;
+		}
+	}
+	if (run) {
+		marks_run(h, first, last, run == 1);
+		raw(h, "</sup>");
+	}
+}
+
+static void marks(struct html *h, const decision_cites *c)
+{
+	marks_of(h, c->group, c->count);
+}
+
+static void marks_one(struct html *h, const policy_cite *c)
+{
+	marks_of(h, &c, 1);
 }
 
 /* 1. The opt-out answer */
@@ -892,7 +1001,17 @@ static void render_meaning(struct html *h)
 	if (kept.len) {
 		const char *v[] = {"parent", p->parent_company, "purposes",
 				   kept.data, NULL};
-		tag_say(h, "<li>", "html.meaning.not_used_for", v, "</li>\n");
+		const policy_cite *why[DECISION_CITES_MAX * 8];
+		size_t n = 0, g;
+		raw(h, "<li>");
+		say(h, "html.meaning.not_used_for", v);
+		for (i = 0; i < d->withheld_count; i++)
+			for (g = 0; g < d->withheld[i].cites.count &&
+				    n < sizeof(why) / sizeof(*why);
+			     g++)
+				why[n++] = d->withheld[i].cites.group[g];
+		marks_of(h, why, n);
+		raw(h, "</li>\n");
 	}
 	if (d->has_optout && d->optout.has_window && !d->optout.window_open &&
 	    d->as_of >= d->optout.window_end &&
@@ -1038,11 +1157,14 @@ static void render_optout(struct html *h)
 			    "</span> ",
 			    cls, sym);
 		say(h, verdict, v);
+		marks(h, &o->cites);
 		raw(h, "</p>\n");
 		tag_say(h, "<p>", reason_key, v, "</p>\n");
 		if (o->reason == REASON_OPTOUT_IN_WINDOW)
 			tag_say(h, "<p>", "optout.opted_out.detail", v,
 				"</p>\n");
+		if (o->reason == REASON_OPTOUT_IN_WINDOW && t->optout->final)
+			tag_say(h, "<p>", "optout.final", v, "</p>\n");
 		if (o->window_open)
 			tag_say(h, "<p class=\"open\">", "optout.window_open",
 				v, "</p>\n");
@@ -1055,6 +1177,28 @@ static void render_optout(struct html *h)
 }
 
 /* 2. Terms */
+
+/* What an overdue account faces at the as-of instant, in plain words: the
+ * policy's label, else the catalog's words for the keyword, else it. */
+static void render_effect(struct html *h, const policy_effect *e, char *key,
+			  size_t size)
+{
+	const char *text = text_get(&e->label, h->lang);
+	char from[TZ_FORMAT_BUFSIZE];
+
+	if (!*text && strlen(e->effect) < 64) {
+		make_key(key, size, "html.overdue.", e->effect, "", "");
+		text = find_msg(h, key);
+	}
+	policy_date(e->from, from);
+	{
+		const char *v[] = {"from", from, "effect",
+				   text ? text : e->effect, NULL};
+		raw(h, "<br>");
+		say(h, "html.terms.effect", v);
+	}
+	marks_one(h, &e->cite);
+}
 
 static void render_terms(struct html *h)
 {
@@ -1113,6 +1257,7 @@ static void render_terms(struct html *h)
 		}
 		raw(h, "<tr><th scope=\"row\">");
 		esc(h, text_get(&t->title, h->lang));
+		marks_one(h, &t->cite);
 		raw(h, "<span class=\"desc mono\">");
 		esc(h, t->id);
 		raw(h, "</span></th><td data-label=\"");
@@ -1135,19 +1280,8 @@ static void render_terms(struct html *h)
 				say(h, detail_key, v);
 			}
 		}
-		if (dt->status == TERMS_OVERDUE && t->when_overdue) {
-			const char *text = NULL;
-			raw(h, "<br>");
-			if (strlen(t->when_overdue) < 64) {
-				make_key(key, sizeof(key), "html.overdue.",
-					 t->when_overdue, "", "");
-				text = find_msg(h, key);
-			}
-			if (text)
-				say_text(h, text, NULL);
-			else
-				esc(h, t->when_overdue);
-		}
+		if (dt->effect)
+			render_effect(h, dt->effect, key, sizeof(key));
 		raw(h, "</td></tr>\n");
 	}
 	raw(h, "</tbody></table></div>\n");
@@ -1192,6 +1326,18 @@ static void render_items(struct html *h, const decision_category *dc)
 	raw(h, "</ul>");
 }
 
+/* A row's marks: the sources of its sharing rules. */
+static void category_marks(struct html *h, const decision_category *dc)
+{
+	const policy_cite *rules[64];
+	size_t k, n = 0;
+
+	for (k = 0; k < dc->cell_count && n < 64; k++)
+		if (dc->cells[k].cites.count)
+			rules[n++] = dc->cells[k].cites.group[0];
+	marks_of(h, rules, n);
+}
+
 static void render_cell(struct html *h, const decision_category *dc,
 			size_t purpose)
 {
@@ -1230,6 +1376,10 @@ static void render_cell(struct html *h, const decision_category *dc,
 		raw(h, "<span class=\"sym\" aria-hidden=\"true\">&#x25CB;"
 		       "</span> ");
 		say(h, "html.cell.withheld", v);
+		/* What withheld it (the opt-out, a region); the rule's own
+		 * sources mark the row. */
+		if (c->cites.count > 1)
+			marks_of(h, c->cites.group + 1, c->cites.count - 1);
 	}
 	raw(h, "</td>");
 }
@@ -1281,6 +1431,7 @@ static void render_sharing(struct html *h)
 		}
 		raw(h, "<tr><th scope=\"row\">");
 		esc(h, text_get(&dc->category->label, h->lang));
+		category_marks(h, dc);
 		if (dc->category->has_items && dc->shared)
 			render_items(h, dc);
 		raw(h, "</th>");
@@ -1302,6 +1453,7 @@ static void render_sharing(struct html *h)
 			esc(h, text_get(&cat->label, h->lang));
 			raw(h, "</dt><dd>");
 			esc(h, text_get(&cat->never_reason, h->lang));
+			marks(h, &d->categories[i].cites);
 			raw(h, "</dd>\n");
 		}
 		raw(h, "</dl>\n");
@@ -1324,6 +1476,7 @@ static void render_sharing(struct html *h)
 		esc_purpose(h, j);
 		raw(h, "</dt><dd>");
 		esc(h, text_get(&p->purposes[j].description, h->lang));
+		marks_one(h, &p->purposes[j].cite);
 		raw(h, "</dd>\n");
 	}
 	raw(h, "</dl>\n");
@@ -1525,6 +1678,7 @@ static void render_registration(struct html *h)
 			raw(h, i ? ", " : " (");
 			esc(h, r->label.count ? text_get(&r->label, h->lang)
 					      : r->id);
+			marks_one(h, &r->cite);
 		}
 		if (h->d->region_count)
 			raw(h, ")");
@@ -2088,7 +2242,90 @@ static int render_timeline(struct html *h)
 	return 0;
 }
 
-/* 7. About this report */
+/* 7. Where these answers come from */
+
+static void render_footnote(struct html *h, const struct footnote *f,
+			    bool *noted)
+{
+	const policy_quote *q;
+	const policy_source *s;
+	char key[32];
+
+	if (f->quote == NO_INDEX) {
+		const char *v[] = {"note", text_get(&f->cite->note, h->lang),
+				   NULL};
+		say(h, "html.footnote.note", v);
+		return;
+	}
+	q = &f->cite->quotes[f->quote];
+	s = &h->p->sources[q->source];
+	if (s->language) {
+		raw(h, "<q lang=\"");
+		esc(h, s->language);
+		raw(h, "\">");
+	} else {
+		raw(h, "<q>");
+	}
+	esc(h, q->quote);
+	raw(h, "</q>");
+	if (s->language && strcmp(s->language, "en") != 0) {
+		const char *name;
+		make_key(key, sizeof(key), "language.", s->language, "", "");
+		name = find_msg(h, key);
+		const char *v[] = {"language", name ? name : s->language, NULL};
+		say(h, "source.in_language", v);
+	}
+	raw(h, " \xE2\x80\x94 <cite>");
+	esc(h, s->title);
+	raw(h, "</cite>, ");
+	esc(h, s->publisher);
+	raw(h, ", ");
+	esc(h, s->date);
+	raw(h, ". <a href=\"");
+	esc(h, s->url);
+	raw(h, "\" rel=\"noreferrer\">");
+	esc(h, s->url);
+	raw(h, "</a>");
+	/* A document's note once, at its first footnote. */
+	if (s->note.count && !noted[q->source]) {
+		const char *v[] = {"note", text_get(&s->note, h->lang), NULL};
+		noted[q->source] = true;
+		raw(h, "<br><span class=\"note\">");
+		say(h, "html.source.note", v);
+		raw(h, "</span>");
+	}
+}
+
+static void render_sources(struct html *h)
+{
+	bool *noted;
+	size_t i;
+
+	open_section(h, 6);
+	if (!h->fn_count) {
+		tag_say(h, "<p class=\"note\">", "html.sources.none", NULL,
+			"</p>\n");
+		close_section(h);
+		return;
+	}
+	noted = calloc(h->p->source_count + 1, sizeof(bool));
+	if (!noted) {
+		h->sb.failed = true;
+		return;
+	}
+	tag_say(h, "<p>", "html.sources.intro", NULL, "</p>\n");
+	raw(h, "<ol class=\"sources\">\n");
+	for (i = 0; i < h->fn_count; i++) {
+		html_printf(h, "<li id=\"fn-%zu\">", i + 1);
+		render_footnote(h, &h->fn[i], noted);
+		raw(h, "</li>\n");
+	}
+	raw(h, "</ol>\n");
+	free(noted);
+	close_section(h);
+}
+
+/* 8. About this report */
 
 static void render_about(struct html *h)
 {
@@ -2096,7 +2333,7 @@ static void render_about(struct html *h)
 	char as_of[TZ_FORMAT_BUFSIZE], iso[DYD_TIME_BUFSIZE];
 	size_t i;
 
-	open_section(h, 6);
+	open_section(h, 7);
 	local_time(h, h->d->as_of, as_of);
 	dyd_time_format(h->d->as_of, iso);
 	raw(h, "<dl>\n<dt>");
@@ -2188,6 +2425,7 @@ int report_html_render(char **out, size_t *len, const report_context *ctx)
 	rc = render_timeline(&h);
 	if (rc)
 		goto out;
+	render_sources(&h);
 	render_about(&h);
 	raw(&h, "</main>\n</body>\n</html>\n");
 	rc = DYD_ENOMEM;
@@ -2201,6 +2439,7 @@ out:
 		*len = 0;
 	strbuf_release(&h.sb);
 	free(h.purposes);
+	free(h.fn);
 	strbuf_release(&h.escaped);
 	strbuf_release(&h.scratch);
 	tz_free(utc);

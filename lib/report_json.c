@@ -135,7 +135,10 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 		return;
 	case FIELD_COUNT:
 	case FIELD_NUMBER:
-		if (w->out)
+		/* A decimal string ("100.00") stays the string it was. */
+		if (w->out && n->type == DOC_STRING)
+			json_string(w->out, n->text, n->len);
+		else if (w->out)
 			json_number(w->out, n->number);
 		return;
 	case FIELD_OBJECT:
@@ -170,6 +173,95 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 			json_string(w->out, n->text, strlen(n->text));
 		return;
 	}
+}
+
+/* The policy's documents, once: every "sources" id of the decision is one
+ * of them. */
+static void write_sources(json_writer *jw, const dyd_policy *p)
+{
+	size_t i;
+
+	json_key(jw, "sources", 7);
+	json_open_array(jw);
+	for (i = 0; i < p->source_count; i++) {
+		const policy_source *src = &p->sources[i];
+		json_open_object(jw);
+		json_key(jw, "id", 2);
+		json_cstring(jw, src->id);
+		json_key(jw, "title", 5);
+		json_cstring(jw, src->title);
+		json_key(jw, "publisher", 9);
+		json_cstring(jw, src->publisher);
+		json_key(jw, "date", 4);
+		json_cstring(jw, src->date);
+		json_key(jw, "url", 3);
+		json_cstring(jw, src->url);
+		if (src->language) {
+			json_key(jw, "language", 8);
+			json_cstring(jw, src->language);
+		}
+		if (src->note.count) {
+			json_key(jw, "note", 4);
+			json_cstring(jw, text_get(&src->note, "en"));
+		}
+		json_close_object(jw);
+	}
+	json_close_array(jw);
+}
+
+static void write_cite(json_writer *jw, const dyd_policy *p,
+		       const policy_cite *c)
+{
+	size_t i;
+
+	if (!c->pointer || (!c->count && !c->note.count))
+		return;
+	json_key(jw, c->pointer, strlen(c->pointer));
+	json_open_object(jw);
+	json_key(jw, "sources", 7);
+	json_open_array(jw);
+	for (i = 0; i < c->count; i++) {
+		json_open_object(jw);
+		json_key(jw, "ref", 3);
+		json_cstring(jw, p->sources[c->quotes[i].source].id);
+		json_key(jw, "quote", 5);
+		json_cstring(jw, c->quotes[i].quote);
+		json_close_object(jw);
+	}
+	json_close_array(jw);
+	if (c->note.count) {
+		json_key(jw, "note", 4);
+		json_cstring(jw, text_get(&c->note, "en"));
+	}
+	json_close_object(jw);
+}
+
+/* What each policy element rests on, keyed by the pointer the decision
+ * names it with ("rule", "effect_rule", "/regions/NAME"), policy order. */
+static void write_citations(json_writer *jw, const dyd_policy *p)
+{
+	size_t i, j;
+
+	json_key(jw, "citations", 9);
+	json_open_object(jw);
+	for (i = 0; i < p->terms_count; i++) {
+		write_cite(jw, p, &p->terms[i].cite);
+		if (p->terms[i].optout)
+			write_cite(jw, p, &p->terms[i].optout->cite);
+		for (j = 0; j < p->terms[i].effect_count; j++)
+			write_cite(jw, p, &p->terms[i].effects[j].cite);
+	}
+	for (i = 0; i < p->region_count; i++)
+		write_cite(jw, p, &p->regions[i].cite);
+	for (i = 0; i < p->purpose_count; i++)
+		write_cite(jw, p, &p->purposes[i].cite);
+	for (i = 0; i < p->category_count; i++) {
+		const policy_category *cat = &p->categories[i];
+		write_cite(jw, p, &cat->never_cite);
+		for (j = 0; j < cat->rule_count; j++)
+			write_cite(jw, p, &cat->rules[j].cite);
+	}
+	json_close_object(jw);
 }
 
 void report_context_release(report_context *ctx)
@@ -224,6 +316,8 @@ int report_json_render(char **out, size_t *len, report_context *ctx)
 	json_cstring(&jw, d->policy->service);
 	json_key(&jw, "parent_company", 14);
 	json_cstring(&jw, d->policy->parent_company);
+	write_sources(&jw, d->policy);
+	write_citations(&jw, d->policy);
 	json_close_object(&jw);
 	json_key(&jw, "account", 7);
 	/* The same walk lists what the account leaves out (ctx->omitted),

@@ -13,6 +13,7 @@ struct render {
 	const dyd_decision *d;
 	const char *lang;
 	const dyd_status_options *opt;
+	bool *source_noted; /* per policy source: its note was shown */
 };
 
 static void put_plain(strbuf *sb, const char *value)
@@ -135,6 +136,8 @@ static void render_optout(struct render *r)
 		case REASON_OPTOUT_IN_WINDOW:
 			say(r, 1, "optout.opted_out", v);
 			say(r, 1, "optout.opted_out.detail", v);
+			if (t->optout->final)
+				say(r, 1, "optout.final", v);
 			break;
 		case REASON_OPTIN_IN_WINDOW:
 			say(r, 1, "optout.optin_in_window", v);
@@ -177,11 +180,31 @@ static void render_optout(struct render *r)
 	}
 }
 
+/* The consequence in force for overdue terms, in plain words: the
+ * policy's label, else the catalog's words for the keyword, else the
+ * keyword. */
+static void render_effect(struct render *r, const policy_effect *e)
+{
+	char key[96], from[DYD_TIME_BUFSIZE];
+	const char *text = text_get(&e->label, r->lang);
+
+	if (!*text && strlen(e->effect) < 64) {
+		snprintf(key, sizeof(key), "overdue.%s", e->effect);
+		text = strcmp(msg(r, key), key) == 0 ? e->effect : msg(r, key);
+	}
+	dyd_time_format(e->from, from);
+	from[10] = '\0';
+	{
+		const char *v[] = {"from", from, "effect", text, NULL};
+		say(r, 3, "terms.effect", v);
+	}
+}
+
 static void render_terms(struct render *r)
 {
 	const dyd_decision *d = r->d;
 	size_t i;
-	char at[48], deadline[48], eff[48], key[64];
+	char at[48], deadline[48], eff[48];
 
 	strbuf_putc(&r->sb, '\n');
 	say(r, 0, "terms.title", NULL);
@@ -213,16 +236,9 @@ static void render_terms(struct render *r)
 		}
 		strbuf_printf(&r->sb, "  %s  ", t->id);
 		i18n_format(&r->sb, r->lang, k, put_plain, v);
-		if (dt->status == TERMS_OVERDUE && t->when_overdue) {
-			snprintf(key, sizeof(key), "overdue.%s",
-				 t->when_overdue);
-			strbuf_puts(&r->sb, ": ");
-			/* A keyword without a translation is shown as is. */
-			strbuf_puts(&r->sb, strcmp(msg(r, key), key) == 0
-						? t->when_overdue
-						: msg(r, key));
-		}
 		strbuf_putc(&r->sb, '\n');
+		if (dt->effect)
+			render_effect(r, dt->effect);
 	}
 }
 
@@ -390,6 +406,91 @@ static void describe_cond(strbuf *sb, const dyd_policy *p, const policy_cond *c)
 	}
 }
 
+/* " (in Indonesian)" for a quote not in English, else "". */
+static void quote_language(struct render *r, const policy_source *s,
+			   strbuf *out)
+{
+	char key[32];
+	const char *name;
+
+	if (!s->language || strcmp(s->language, "en") == 0)
+		return;
+	snprintf(key, sizeof(key), "language.%s", s->language);
+	name = strcmp(msg(r, key), key) == 0 ? s->language : msg(r, key);
+	{
+		const char *v[] = {"language", name, NULL};
+		i18n_format(out, r->lang, "source.in_language", put_plain, v);
+	}
+}
+
+/* The documents and words a policy element rests on, and its note. */
+static void explain_cite(struct render *r, const policy_cite *c)
+{
+	const dyd_policy *p = r->d->policy;
+	size_t i;
+
+	for (i = 0; i < c->count; i++) {
+		const policy_source *s = &p->sources[c->quotes[i].source];
+		strbuf lang = STRBUF_INIT;
+		quote_language(r, s, &lang);
+		const char *v[] = {"quote",	c->quotes[i].quote,
+				   "language",	lang.data ? lang.data : "",
+				   "title",	s->title,
+				   "publisher", s->publisher,
+				   "date",	s->date,
+				   "url",	s->url,
+				   NULL};
+		say(r, 2, "explain.source", v);
+		r->sb.failed |= lang.failed;
+		strbuf_release(&lang);
+		/* A document's note once, where it is first cited. */
+		if (s->note.count && r->source_noted &&
+		    !r->source_noted[c->quotes[i].source]) {
+			const char *nv[] = {"note", text_get(&s->note, r->lang),
+					    NULL};
+			r->source_noted[c->quotes[i].source] = true;
+			say(r, 3, "explain.source_note", nv);
+		}
+	}
+	if (c->note.count) {
+		const char *v[] = {"note", text_get(&c->note, r->lang), NULL};
+		say(r, 2, "explain.note", v);
+	}
+}
+
+static void explain_cites(struct render *r, const decision_cites *c)
+{
+	size_t g;
+
+	for (g = 0; g < c->count; g++)
+		explain_cite(r, c->group[g]);
+}
+
+static void explain_terms(struct render *r)
+{
+	const dyd_decision *d = r->d;
+	char from[DYD_TIME_BUFSIZE];
+	size_t i;
+
+	for (i = 0; i < d->policy->terms_count; i++) {
+		const decision_terms *dt = &d->terms[i];
+		const char *v[] = {"terms",  d->policy->terms[i].id,
+				   "status", terms_status_name(dt->status),
+				   "rule",   d->policy->terms[i].cite.pointer,
+				   NULL};
+		say(r, 1, "explain.terms", v);
+		if (dt->effect) {
+			dyd_time_format(dt->effect->from, from);
+			from[10] = '\0';
+			const char *ev[] = {
+			    "effect", dt->effect->effect,	"from", from,
+			    "rule",   dt->effect->cite.pointer, NULL};
+			say(r, 1, "explain.effect", ev);
+		}
+		explain_cites(r, &dt->cites);
+	}
+}
+
 static void render_explain(struct render *r)
 {
 	const dyd_decision *d = r->d;
@@ -408,6 +509,8 @@ static void render_explain(struct render *r)
 				   regions.data ? regions.data : "-", NULL};
 		say(r, 1, "explain.region", v);
 		strbuf_release(&regions);
+		for (i = 0; i < d->region_count; i++)
+			explain_cite(r, &p->regions[d->regions[i]].cite);
 	}
 	if (d->has_optout) {
 		const char *v[] = {
@@ -423,7 +526,9 @@ static void render_explain(struct render *r)
 			const char *w[] = {"start", start, "end", end, NULL};
 			say(r, 1, "explain.window", w);
 		}
+		explain_cites(r, &d->optout.cites);
 	}
+	explain_terms(r);
 	for (i = 0; i < d->category_count; i++) {
 		const decision_category *dc = &d->categories[i];
 		const policy_category *cat = dc->category;
@@ -431,6 +536,7 @@ static void render_explain(struct render *r)
 			const char *v[] = {"category", cat->id, "rule",
 					   cat->never_pointer, NULL};
 			say(r, 1, "explain.never", v);
+			explain_cites(r, &dc->cites);
 			continue;
 		}
 		for (k = 0; k < dc->cell_count; k++) {
@@ -479,6 +585,10 @@ static void render_explain(struct render *r)
 			    v);
 			r->sb.failed |= cond.failed;
 			strbuf_release(&cond);
+			/* A rule's sources once, after its last purpose. */
+			if (k + 1 == dc->cell_count ||
+			    dc->cells[k + 1].rule != c->rule)
+				explain_cite(r, &rule->cite);
 		}
 	}
 }
@@ -487,7 +597,7 @@ int dyd_status_render(char **out, const dyd_decision *d,
 		      const dyd_status_options *options)
 {
 	dyd_status_options defaults = DYD_STATUS_OPTIONS_INIT;
-	struct render r = {STRBUF_INIT, d, NULL, NULL};
+	struct render r = {STRBUF_INIT, d, NULL, NULL, NULL};
 	char as_of[48], phone[64];
 
 	*out = NULL;
@@ -516,8 +626,14 @@ int dyd_status_render(char **out, const dyd_decision *d,
 	render_optout(&r);
 	render_terms(&r);
 	render_sharing(&r);
-	if (options->explain)
+	if (options->explain) {
+		r.source_noted =
+		    calloc(d->policy->source_count + 1, sizeof(bool));
+		if (!r.source_noted)
+			r.sb.failed = true;
 		render_explain(&r);
+		free(r.source_noted);
+	}
 	strbuf_putc(&r.sb, '\n');
 	{
 		const char *v[] = {"policy", d->policy->id, "sha256",

@@ -543,8 +543,15 @@ def account_cases():
     for name, t in [("without at", mutate(tx, ("at", _DELETE))), ("without id", mutate(tx, ("id", _DELETE))),
                     ("currency 'idr'", mutate(tx, ("currency", "idr"))),
                     ("currency 'RP'", mutate(tx, ("currency", "RP"))),
-                    ("amount '12.5'", mutate(tx, ("amount", "12.5")))]:
+                    ("amount '12,5'", mutate(tx, ("amount", "12,5"))),
+                    ("amount '1e3'", mutate(tx, ("amount", "1e3"))),
+                    ("amount '012.5'", mutate(tx, ("amount", "012.5"))),
+                    ("amount '12.'", mutate(tx, ("amount", "12."))),
+                    ("amount true", mutate(tx, ("amount", True)))]:
         bad.append(("transaction " + name, dict(base, transactions=[t])))
+    for text in ["12.50", "100.00", "-5", "0.5", "0"]:
+        ok.append(("transaction amount %r (a decimal string)" % text,
+                   dict(base, transactions=[mutate(tx, ("amount", text))])))
     ok.append(("string of 65536 chars", dict(base, profile={"about": "x" * 65536})))
     bad.append(("string of 65537 chars", dict(base, profile={"about": "x" * 65537})))
     bad.append(("string with NUL", dict(base, profile={"display_name": "a\u0000"})))
@@ -588,7 +595,7 @@ def policy_cases(policy):
     if optout is not None:
         bad.append(("two terms versions with optout", mutate(p, ("terms/1/optout", optout))))
     bad.append(("unknown top-level member", dict(p, version=2)))
-    bad.append(("unknown terms member", mutate(p, ("terms/0/note", "x"))))
+    bad.append(("unknown terms member", mutate(p, ("terms/0/remark", "x"))))
     bad.append(("format dyd.policy/v2", dict(p, format="dyd.policy/v2")))
     bad.append(("missing service", mutate(p, ("service", _DELETE))))
     bad.append(("no terms", mutate(p, ("terms", []))))
@@ -623,11 +630,55 @@ def policy_cases(policy):
         bad.append(("condition has non-array field", mutate(p, (c + "/shares/0/when", {"has": "phone"}))))
         bad.append(("condition all []", mutate(p, (c + "/shares/0/when", {"all": []}))))
         bad.append(("unknown field in fields", mutate(p, (c + "/fields", ["phone", "password"]))))
+    # What a claim rests on (SPEC 3.1).
+    src = {"id": "wa-faq", "title": "A FAQ", "publisher": "WhatsApp", "date": "2021-01", "url": "https://faq.example/1"}
+    cite = [{"ref": "wa-faq", "quote": "the few words"}]
+    ok.append(("sources with partial dates and a language",
+               dict(p, sources=[src, dict(src, id="b", date="2016", language="id", note={"en": "x", "id": "y"})])))
+    ok.append(("source and note on terms, optout, region, purpose",
+               mutate(p, ("sources", [src]), ("terms/0/source", cite), ("terms/0/note", "n"),
+                      ("purposes/0/source", cite), ("purposes/0/note", {"en": "n"}))))
+    ok.append(("dated when_overdue", mutate(p, ("terms/1/when_overdue", [
+        {"from": "2021-05-15", "effect": "limited_functionality", "label": {"en": "l"}, "source": cite, "note": "n"},
+        {"from": "2021-05-28", "effect": "reminders_only"}]))))
+    bad.append(("source without url", dict(p, sources=[mutate(src, ("url", _DELETE))])))
+    bad.append(("source url 'ftp://x'", dict(p, sources=[dict(src, url="ftp://x")])))
+    bad.append(("source url with a space", dict(p, sources=[dict(src, url="https://a b")])))
+    bad.append(("source date '2016-13'", dict(p, sources=[dict(src, date="2016-13")])))
+    bad.append(("source date '16'", dict(p, sources=[dict(src, date="16")])))
+    bad.append(("source id 'WA'", dict(p, sources=[dict(src, id="WA")])))
+    bad.append(("source language 'en-GB'", dict(p, sources=[dict(src, language="en-GB")])))
+    bad.append(("unknown source member", dict(p, sources=[dict(src, kind="press")])))
+    bad.append(("citation without quote", mutate(p, ("terms/0/source", [{"ref": "wa-faq"}]))))
+    bad.append(("citation quote ''", mutate(p, ("terms/0/source", [{"ref": "wa-faq", "quote": ""}]))))
+    bad.append(("citation with an unknown member", mutate(p, ("terms/0/source", [dict(cite[0], page=3)]))))
+    bad.append(("source not a list", mutate(p, ("terms/0/source", cite[0]))))
+    bad.append(("when_overdue []", mutate(p, ("terms/1/when_overdue", []))))
+    bad.append(("when_overdue entry without from",
+                mutate(p, ("terms/1/when_overdue", [{"effect": "reminders_only"}]))))
+    bad.append(("when_overdue entry from as a timestamp",
+                mutate(p, ("terms/1/when_overdue", [{"from": "2021-05-28T00:00:00Z", "effect": "x"}]))))
+    if optout is not None:
+        ok.append(("optout final true, offered_to all_users",
+                   mutate(p, ("terms/0/optout/final", True), ("terms/0/optout/offered_to", "all_users"))))
+        bad.append(("optout final 'yes'", mutate(p, ("terms/0/optout/final", "yes"))))
+    if ishared is not None:
+        c = "categories/%d" % ishared
+        ok.append(("rule with source and note", mutate(p, (c + "/shares/0/source", cite), (c + "/shares/0/note", "n"))))
+        bad.append(("source on a shared category", mutate(p, (c + "/source", cite))))
+    if inever is not None:
+        c = "categories/%d" % inever
+        ok.append(("never category with source and note", mutate(p, (c + "/source", cite), (c + "/note", "n"))))
     if inever is not None:
         c = "categories/%d" % inever
         bad.append(("never category with items",
                     mutate(p, (c + "/items", {"field": "business_chats", "where": {"hosting": "parent"}}))))
     return ok, bad
+
+
+def _optout_common(oo):
+    """The members every optout object has whatever its status."""
+    return {k: oo[k] for k in ("terms", "covers", "offered_to", "final", "rule", "sources")}
 
 
 def decision_cases(example):
@@ -639,19 +690,28 @@ def decision_cases(example):
     ok.append(("optout null", dict(d, optout=None)))
     ok.append(("no region", dict(d, region={"country": None, "regions": []})))
     ok.append(("not_offered / registered_after_offer",
-               dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_offered",
-                               "reason": "registered_after_offer", "window_open": False,
-                               "ignored_requests": [dict(oo["ignored_requests"][0], why="not_offered")]})))
+               dict(d, optout=dict(_optout_common(oo), status="not_offered",
+                                   reason="registered_after_offer", window_open=False,
+                                   ignored_requests=[dict(oo["ignored_requests"][0], why="not_offered")]))))
     ok.append(("not_opted_out / no_choice_in_window, window open",
-               dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_opted_out",
-                               "reason": "no_choice_in_window", "window": oo["window"], "window_open": True,
-                               "ignored_requests": []})))
+               dict(d, optout=dict(_optout_common(oo), status="not_opted_out",
+                                   reason="no_choice_in_window", window=oo["window"], window_open=True,
+                                   ignored_requests=[]))))
+    ok.append(("final false, optin_in_window", dict(d, optout=dict(
+        _optout_common(oo), final=False, status="not_opted_out", reason="optin_in_window",
+        window=oo["window"], window_open=False, choice=dict(oo["choice"], type="optin"), ignored_requests=[]))))
+    ok.append(("offered_to all_users", mutate(d, ("optout/offered_to", "all_users"))))
+    ok.append(("overdue without an effect in force",
+               mutate(d, ("terms/1/effect", _DELETE), ("terms/1/effect_from", _DELETE),
+                      ("terms/1/effect_rule", _DELETE))))
+    ok.append(("overdue with a plain when_overdue", mutate(d, ("terms/1/effect_rule", "/terms/1/when_overdue"))))
     ok.append(("terms pending / not_yet_effective / at_registration", dict(d, terms=[
         {"id": "2016-08-25", "effective": "2016-08-25T00:00:00Z", "status": "accepted", "how": "at_registration",
-         "accepted_at": "2017-01-01T00:00:00Z"},
+         "accepted_at": "2017-01-01T00:00:00Z", "rule": "/terms/0", "sources": []},
         {"id": "2021-01-04", "effective": "2021-01-04T00:00:00Z", "status": "pending",
-         "deadline": "2021-05-15T00:00:00Z"},
-        {"id": "2030-01-01", "effective": "2030-01-01T00:00:00Z", "status": "not_yet_effective"}])))
+         "deadline": "2021-05-15T00:00:00Z", "rule": "/terms/1", "sources": ["a-b_1"]},
+        {"id": "2030-01-01", "effective": "2030-01-01T00:00:00Z", "status": "not_yet_effective",
+         "rule": "/terms/2", "sources": []}])))
     for path, value, name in [
             ("format", "dyd.decision/v2", "format v2"),
             ("as_of", "2021-06-01T00:00:00+00:00", "as_of with +00:00"),
@@ -671,6 +731,23 @@ def decision_cases(example):
             ("optout/choice/type", "optin", "optout_in_window with an optin choice"),
             ("optout/choice/event", "/events/01", "event pointer /events/01"),
             ("optout/ignored_requests/0/why", "late", "ignored request why 'late'"),
+            ("optout/final", False, "already_opted_out with final false"),
+            ("optout/final", "yes", "final 'yes'"),
+            ("optout/final", _DELETE, "optout without final"),
+            ("optout/offered_to", "everyone", "offered_to 'everyone'"),
+            ("optout/rule", "/terms/0", "optout rule not .../optout"),
+            ("optout/sources", _DELETE, "optout without sources"),
+            ("optout/sources", ["a", "a"], "repeated source id"),
+            ("optout/sources", ["Wa-FAQ"], "source id 'Wa-FAQ'"),
+            ("terms/0/sources", _DELETE, "terms entry without sources"),
+            ("terms/0/rule", _DELETE, "terms entry without rule"),
+            ("terms/0/effect", "reminders_only", "accepted terms with an effect"),
+            ("terms/1/effect_from", _DELETE, "effect without effect_from"),
+            ("terms/1/effect_rule", "/terms/1/when_overdue/x", "effect_rule '/terms/1/when_overdue/x'"),
+            ("terms/1/when_overdue", "limited_functionality", "when_overdue (now effect)"),
+            ("withheld_purposes/0/sources", _DELETE, "withheld purpose without sources"),
+            ("categories/0/purposes/0/sources", _DELETE, "purpose entry without sources"),
+            ("categories/2/sources", _DELETE, "never category without sources"),
             ("optout/ignored_requests/0/why", "not_offered", "not_offered request in a window case"),
             ("optout/extra", 1, "unknown optout member"),
             ("terms/0/event", _DELETE, "explicit acceptance without event"),
@@ -704,15 +781,18 @@ def decision_cases(example):
         except (KeyError, IndexError, TypeError):
             pass
     bad.append(("terms_not_accepted with a window",
-                dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_opted_out",
-                                "reason": "terms_not_accepted", "window": oo["window"], "window_open": False,
-                                "ignored_requests": []})))
+                dict(d, optout=dict(_optout_common(oo), status="not_opted_out", reason="terms_not_accepted",
+                                    window=oo["window"], window_open=False, ignored_requests=[]))))
     bad.append(("before_offer with window_open true",
-                dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_offered",
-                                "reason": "before_offer", "window_open": True, "ignored_requests": []})))
+                dict(d, optout=dict(_optout_common(oo), status="not_offered", reason="before_offer",
+                                    window_open=True, ignored_requests=[]))))
     bad.append(("no_choice_in_window without window",
-                dict(d, optout={"terms": oo["terms"], "covers": oo["covers"], "status": "not_opted_out",
-                                "reason": "no_choice_in_window", "window_open": False, "ignored_requests": []})))
+                dict(d, optout=dict(_optout_common(oo), status="not_opted_out", reason="no_choice_in_window",
+                                    window_open=False, ignored_requests=[]))))
+    bad.append(("already_opted_out when not opted out",
+                dict(d, optout=dict(_optout_common(oo), status="not_opted_out", reason="no_choice_in_window",
+                                    window=oo["window"], window_open=False,
+                                    ignored_requests=[dict(oo["ignored_requests"][0], why="already_opted_out")]))))
     bad.append(("at_registration with event", mutate(d, ("terms/0/how", "at_registration"))))
     return ok, bad
 
@@ -988,14 +1068,15 @@ def _module_version(name):
 
 def _json_model(value):
     """Turn Plain scalars into their typed values where the policy schema
-    expects numbers (the mutations in the self-tests then compare as JSON)."""
+    expects numbers or booleans (the mutations in the self-tests then
+    compare as JSON)."""
     if isinstance(value, dict):
         return {k: _json_model(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_json_model(v) for v in value]
     if isinstance(value, Plain):
         resolved = resolve_plain(value)
-        if isinstance(resolved, int) and not isinstance(resolved, bool):
+        if isinstance(resolved, int):
             return resolved
         return str(value)
     return value

@@ -92,11 +92,36 @@ def main():
     p = dyd("status", "--lang", "fr", budi)
     check("status --lang fr: exit 2", p.returncode == 2 and
           "not supported" in p.stderr)
-    p = dyd("status", "--explain", "--as-of", "2021-06-01", hans)
+    p = dyd("status", "--explain", "--lang", "en", "--as-of", "2021-06-01",
+            hans)
     check("status --explain traces rules", p.returncode == 0 and
           "/categories/0/shares/0" in p.stdout and
-          "withheld by region:european" in p.stdout and
           "withheld by opt_out" in p.stdout, p.stdout[-500:])
+    # Beside the lines it explains, the documents they rest on: the quote,
+    # its language when not English, title, date and address, and notes.
+    check("status --explain gives the sources", p.returncode == 0 and
+          "source: \u201cIf you are an existing user" in p.stdout and
+          " (in Indonesian) \u2014 " in p.stdout and
+          "https://faq.whatsapp.com/" in p.stdout and
+          "about this source: " in p.stdout and
+          "note: That the choice was final" in p.stdout, p.stdout[-500:])
+    nicolas = os.path.join(td, "records", "nicolas-favre.json")
+    p = dyd("status", "--explain", "--as-of", "2021-06-01", nicolas)
+    check("status --explain: the region withholds ads only",
+          p.returncode == 0 and
+          p.stdout.count("withheld by region:european") == 7 and
+          "region: CH in european" in p.stdout, p.stdout[-500:])
+    # What an overdue account faces depends on the as-of date.
+    lukas = os.path.join(td, "records", "lukas-becker.json")
+    p = dyd("status", "--lang", "en", "--as-of", "2021-05-20", lukas)
+    check("status as of 2021-05-20: limits may come",
+          p.returncode == 0 and "since 2021-05-15: " in p.stdout and
+          "may face limited functionality" in p.stdout, p.stdout)
+    p = dyd("status", "--lang", "en", "--as-of", "2021-07-01", lukas)
+    check("status as of 2021-07-01: reminders only, no limits",
+          p.returncode == 0 and "since 2021-05-28: " in p.stdout and
+          "nothing is limited" in p.stdout and
+          "limited functionality" not in p.stdout, p.stdout)
     p = dyd("status", "--as-of", "2016-13-01", budi)
     check("status bad --as-of: exit 2", p.returncode == 2 and
           "--as-of '2016-13-01'" in p.stderr)

@@ -2,7 +2,9 @@
 """Runs `dyd validate` on every record in testdata/invalid/ and compares
 exit status and stderr with FILE.err; records in invalid/strict/ are valid
 with warnings (FILE.warn) and invalid with --strict (FILE.err). Policies in
-testdata/policies/ go through `dyd policy check` the same way."""
+testdata/policies/ go through `dyd policy check` the same way: FILE.err
+when loading fails, FILE.warn (exit 0) and FILE.strict.err (--strict,
+exit 3) when only lint finds something."""
 import argparse
 import difflib
 import glob
@@ -55,6 +57,13 @@ def main():
     for rel in inputs("testdata/policies/*.yaml"):
         if os.path.exists(os.path.join(root, rel + ".err")):
             run(["policy", "check", rel], 3, rel + ".err", rel)
+        # Valid, with what lint finds: warnings, errors with --strict.
+        if os.path.exists(os.path.join(root, rel + ".warn")):
+            run(["policy", "check", rel], 0, rel + ".warn",
+                rel + " (warnings)")
+        if os.path.exists(os.path.join(root, rel + ".strict.err")):
+            run(["policy", "check", "--strict", rel], 3,
+                rel + ".strict.err", rel + " (strict)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
 

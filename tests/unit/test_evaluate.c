@@ -15,7 +15,7 @@
 #include "evaluate.h"
 
 /* Default policy indices. */
-enum { CAT_BIZ_INTERACTIONS = 6 };
+enum { CAT_BUSINESS_MESSAGES = 7 };
 
 static dyd_decision sentinel;
 
@@ -279,39 +279,203 @@ static void test_opted_out_in_window(void **state)
 	eval_free(&e);
 }
 
-static void test_last_choice_in_window_decides(void **state)
+static void test_first_optout_is_final(void **state)
 {
 	const dyd_policy *p = *state;
 	struct eval e;
 
-	/* Opt-out, then opt-in: the opt-in decides. */
+	/* Opt-out, then opt-in in the window: the opt-out was final. */
 	eval(&e, p,
 	     EXISTING "  - {type: optout, at: 2016-09-05T00:00:00Z, channel: "
 		      "settings}\n"
 		      "  - {type: optin, at: 2016-09-20T00:00:00Z, channel: "
 		      "settings}\n",
 	     "2021-06-01");
-	check_str(e.json, "/optout/status", "not_opted_out");
-	check_str(e.json, "/optout/reason", "optin_in_window");
-	check_str(e.json, "/optout/choice/type", "optin");
-	check_str(e.json, "/optout/choice/event", "/events/2");
-	/* The overridden opt-out is not an ignored request. */
-	check_count(e.json, "/optout/ignored_requests", 0);
-	check_count(e.json, "/withheld_purposes", 0);
-	check_shared(&e, "phone_number", "ads_and_products", ACCEPTED);
+	check_bool(e.json, "/optout/final", true);
+	check_str(e.json, "/optout/status", "opted_out");
+	check_str(e.json, "/optout/reason", "optout_in_window");
+	check_str(e.json, "/optout/choice/type", "optout");
+	check_str(e.json, "/optout/choice/event", "/events/1");
+	check_count(e.json, "/optout/ignored_requests", 1);
+	check_str(e.json, "/optout/ignored_requests/0/event", "/events/2");
+	check_str(e.json, "/optout/ignored_requests/0/why",
+		  "already_opted_out");
+	check_withheld(&e, "phone_number", "ads_and_products", "opt_out");
 	eval_free(&e);
 
-	/* Opt-in, then opt-out (listed first in the record, later in
-	 * time): the opt-out decides. */
+	/* Opt-out twice: the first decides, the second is ignored; a later
+	 * request after the window is after_window, not already_opted_out. */
 	eval(&e, p,
 	     EXISTING "  - {type: optout, at: 2016-09-20T00:00:00Z, channel: "
 		      "support}\n"
-		      "  - {type: optin, at: 2016-09-05T00:00:00Z, channel: "
+		      "  - {type: optout, at: 2016-09-05T00:00:00Z, channel: "
+		      "settings}\n"
+		      "  - {type: optin, at: 2016-10-01T10:00:00Z, channel: "
 		      "settings}\n",
 	     "2021-06-01");
+	check_str(e.json, "/optout/choice/event", "/events/2");
+	check_str(e.json, "/optout/choice/channel", "settings");
+	check_count(e.json, "/optout/ignored_requests", 2);
+	check_str(e.json, "/optout/ignored_requests/0/event", "/events/1");
+	check_str(e.json, "/optout/ignored_requests/0/why",
+		  "already_opted_out");
+	check_str(e.json, "/optout/ignored_requests/1/event", "/events/3");
+	check_str(e.json, "/optout/ignored_requests/1/why", "after_window");
+	eval_free(&e);
+
+	/* Opt-in, then opt-out: the opt-out decides; the opt-in it
+	 * overrode is not listed. */
+	eval(&e, p,
+	     EXISTING "  - {type: optin, at: 2016-09-05T00:00:00Z, channel: "
+		      "settings}\n"
+		      "  - {type: optout, at: 2016-09-20T00:00:00Z, channel: "
+		      "support}\n",
+	     "2021-06-01");
 	check_str(e.json, "/optout/status", "opted_out");
-	check_str(e.json, "/optout/choice/event", "/events/1");
-	check_str(e.json, "/optout/choice/channel", "support");
+	check_str(e.json, "/optout/choice/event", "/events/2");
+	check_count(e.json, "/optout/ignored_requests", 0);
+	eval_free(&e);
+
+	/* Opt-ins only: the last decides, not_opted_out. */
+	eval(&e, p,
+	     EXISTING "  - {type: optin, at: 2016-09-05T00:00:00Z, channel: "
+		      "settings}\n"
+		      "  - {type: optin, at: 2016-09-06T00:00:00Z, channel: "
+		      "support}\n",
+	     "2021-06-01");
+	check_str(e.json, "/optout/status", "not_opted_out");
+	check_str(e.json, "/optout/reason", "optin_in_window");
+	check_str(e.json, "/optout/choice/event", "/events/2");
+	check_count(e.json, "/optout/ignored_requests", 0);
+	check_shared(&e, "phone_number", "ads_and_products", ACCEPTED);
+	eval_free(&e);
+
+	/* As of a day after the first opt-out, the later opt-in does not
+	 * exist yet. */
+	eval(&e, p,
+	     EXISTING "  - {type: optout, at: 2016-09-05T00:00:00Z, channel: "
+		      "settings}\n"
+		      "  - {type: optin, at: 2016-09-20T00:00:00Z, channel: "
+		      "settings}\n",
+	     "2016-09-06");
+	check_str(e.json, "/optout/status", "opted_out");
+	check_count(e.json, "/optout/ignored_requests", 0);
+	eval_free(&e);
+}
+
+/* The default policy with a different opt-out: final and offered_to
+ * replaced by the given lines. */
+static dyd_policy *policy_variant(const char *final, const char *offered)
+{
+	size_t len;
+	const char *src = dyd_default_policy_source(&len);
+	const char *a = strstr(src, "      final: true\n");
+	const char *b = strstr(src, "      offered_to: existing_users\n");
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+	char *text;
+	size_t n = 0;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(b < a);
+	text = malloc(len + strlen(final) + strlen(offered) + 1);
+	assert_non_null(text);
+	memcpy(text, src, (size_t)(b - src));
+	n = (size_t)(b - src);
+	memcpy(text + n, offered, strlen(offered));
+	n += strlen(offered);
+	b += strlen("      offered_to: existing_users\n");
+	memcpy(text + n, b, (size_t)(a - b));
+	n += (size_t)(a - b);
+	memcpy(text + n, final, strlen(final));
+	n += strlen(final);
+	a += strlen("      final: true\n");
+	memcpy(text + n, a, len - (size_t)(a - src));
+	n += len - (size_t)(a - src);
+	if (dyd_policy_load(&p, text, n, "variant.yaml", &diags)) {
+		print_diags(&diags);
+		fail_msg("policy variant rejected");
+	}
+	free(text);
+	dyd_diags_release(&diags);
+	return p;
+}
+
+static void test_last_choice_when_not_final(void **state)
+{
+	static const char *const finals[] = {"      final: false\n", ""};
+	struct eval e;
+	size_t i;
+
+	(void)state;
+	/* final: false, and no final at all: the last in-window request
+	 * decides and the ones it overrode are not listed. */
+	for (i = 0; i < 2; i++) {
+		dyd_policy *p = policy_variant(
+		    finals[i], "      offered_to: existing_users\n");
+		eval(&e, p,
+		     EXISTING "  - {type: optout, at: 2016-09-05T00:00:00Z, "
+			      "channel: settings}\n"
+			      "  - {type: optin, at: 2016-09-20T00:00:00Z, "
+			      "channel: settings}\n",
+		     "2021-06-01");
+		check_bool(e.json, "/optout/final", false);
+		check_str(e.json, "/optout/status", "not_opted_out");
+		check_str(e.json, "/optout/reason", "optin_in_window");
+		check_str(e.json, "/optout/choice/event", "/events/2");
+		check_count(e.json, "/optout/ignored_requests", 0);
+		check_shared(&e, "phone_number", "ads_and_products", ACCEPTED);
+		eval_free(&e);
+		eval(&e, p,
+		     EXISTING "  - {type: optout, at: 2016-09-05T00:00:00Z, "
+			      "channel: settings}\n"
+			      "  - {type: optout, at: 2016-09-20T00:00:00Z, "
+			      "channel: support}\n",
+		     "2021-06-01");
+		check_str(e.json, "/optout/status", "opted_out");
+		check_str(e.json, "/optout/choice/event", "/events/2");
+		check_count(e.json, "/optout/ignored_requests", 0);
+		eval_free(&e);
+		dyd_policy_free(p);
+	}
+}
+
+static void test_offered_to_all_users(void **state)
+{
+	dyd_policy *p = policy_variant("      final: true\n",
+				       "      offered_to: all_users\n");
+	struct eval e;
+
+	(void)state;
+	/* Registered after the terms took effect: offered anyway, with a
+	 * window from the acceptance at registration. */
+	eval(&e, p,
+	     HEAD("2019-03-10T03:00:00Z") "events:\n"
+					  "  - {type: optout, at: "
+					  "2019-04-09T02:59:59Z, channel: "
+					  "settings}\n",
+	     "2021-06-01");
+	check_str(e.json, "/optout/offered_to", "all_users");
+	check_str(e.json, "/optout/status", "opted_out");
+	check_str(e.json, "/optout/window/start", "2019-03-10T03:00:00Z");
+	check_str(e.json, "/optout/window/end", "2019-04-09T03:00:00Z");
+	check_withheld(&e, "phone_number", "ads_and_products", "opt_out");
+	eval_free(&e);
+	/* An existing user who never accepted still has no window. */
+	eval(&e, p, HEAD("2015-01-01T00:00:00Z"), "2021-06-01");
+	check_str(e.json, "/optout/reason", "terms_not_accepted");
+	eval_free(&e);
+	/* Before the terms took effect, nothing was offered yet. */
+	eval(&e, p, HEAD("2015-01-01T00:00:00Z"), "2016-01-01");
+	check_str(e.json, "/optout/reason", "before_offer");
+	eval_free(&e);
+	dyd_policy_free(p);
+
+	/* The default policy offered it to existing users only. */
+	eval(&e, *state, HEAD("2019-03-10T03:00:00Z"), "2021-06-01");
+	check_str(e.json, "/optout/offered_to", "existing_users");
+	check_str(e.json, "/optout/reason", "registered_after_offer");
 	eval_free(&e);
 }
 
@@ -533,17 +697,18 @@ static void test_deadline(void **state)
 	check_str(e.json, "/terms/1/status", "pending");
 	check_str(e.json, "/terms/1/deadline", "2021-05-15T00:00:00Z");
 	eval_free(&e);
-	/* Exactly at the deadline: still pending. */
+	/* Exactly at the deadline: still pending, no consequence. */
 	eval(&e, p, EXISTING, "2021-05-15T00:00:00Z");
 	check_str(e.json, "/terms/1/status", "pending");
-	check_absent(e.json, "/terms/1/when_overdue");
+	check_absent(e.json, "/terms/1/effect");
 	assert_int_equal(e.dec->terms[1].status, TERMS_PENDING);
+	assert_null(e.dec->terms[1].effect);
 	eval_free(&e);
 	/* Just past it: overdue. */
 	eval(&e, p, EXISTING, "2021-05-15T00:00:00.000000001Z");
 	check_str(e.json, "/terms/1/status", "overdue");
 	check_str(e.json, "/terms/1/deadline", "2021-05-15T00:00:00Z");
-	check_str(e.json, "/terms/1/when_overdue", "limited_functionality");
+	check_str(e.json, "/terms/1/effect", "limited_functionality");
 	check_withheld(&e, "ip_address", "infrastructure",
 		       "terms_not_accepted");
 	eval_free(&e);
@@ -559,6 +724,104 @@ static void test_deadline(void **state)
 	/* The first acceptance of the 2016 terms still decides since. */
 	check_shared(&e, "phone_number", "safety", ACCEPTED);
 	eval_free(&e);
+}
+
+/* What an overdue account faces depends on the as-of date: each dated
+ * consequence is in force from its 'from' instant (inclusive) to the
+ * next one's. */
+static void test_overdue_effect_by_date(void **state)
+{
+	static const struct {
+		const char *as_of, *effect, *from, *rule;
+	} at[] = {
+	    {"2021-05-15T00:00:00.000000001Z", "limited_functionality",
+	     "2021-05-15T00:00:00Z", "/terms/1/when_overdue/0"},
+	    {"2021-05-20", "limited_functionality", "2021-05-15T00:00:00Z",
+	     "/terms/1/when_overdue/0"},
+	    {"2021-05-27T23:59:59.999999999Z", "limited_functionality",
+	     "2021-05-15T00:00:00Z", "/terms/1/when_overdue/0"},
+	    {"2021-05-28T00:00:00Z", "reminders_only", "2021-05-28T00:00:00Z",
+	     "/terms/1/when_overdue/1"},
+	    {"2021-07-01", "reminders_only", "2021-05-28T00:00:00Z",
+	     "/terms/1/when_overdue/1"},
+	};
+	const dyd_policy *p = *state;
+	struct eval e;
+	size_t i;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		eval(&e, p, EXISTING, at[i].as_of);
+		check_str(e.json, "/terms/1/status", "overdue");
+		check_str(e.json, "/terms/1/effect", at[i].effect);
+		check_str(e.json, "/terms/1/effect_from", at[i].from);
+		check_str(e.json, "/terms/1/effect_rule", at[i].rule);
+		assert_ptr_equal(
+		    e.dec->terms[1].effect,
+		    &p->terms[1].effects[e.dec->terms[1].effect_index]);
+		eval_free(&e);
+	}
+}
+
+/* The start of a small policy with one purpose, a. */
+#define SMALL_POLICY(id)                                                       \
+	"format: dyd.policy/v1\n"                                              \
+	"id: " id "\n"                                                         \
+	"service: S\n"                                                         \
+	"parent_company: P\n"                                                  \
+	"purposes: [{id: a, label: A, description: D}]\n"
+
+static void test_overdue_effect_forms(void **state)
+{
+	static const char head[] =
+	    SMALL_POLICY("o") "categories: [{id: c, label: C, description: D, "
+			      "fields: [phone],\n"
+			      "  shares: [{since: t, purposes: [a]}]}]\n"
+			      "terms:\n"
+			      "  - {id: t, title: T, effective: 2021-01-04,\n"
+			      "     acceptance_deadline: 2021-05-15,\n";
+	static const char *const tails[] = {
+	    /* The plain form: in force from the deadline. */
+	    "     when_overdue: limited_functionality}\n",
+	    /* Nothing in force before the first date. */
+	    "     when_overdue: [{from: 2021-06-01, effect: blocked}]}\n",
+	};
+	char text[1024];
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p;
+	struct eval e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		p = NULL;
+		snprintf(text, sizeof(text), "%s%s", head, tails[i]);
+		if (dyd_policy_load(&p, text, strlen(text), "o.yaml", &diags)) {
+			print_diags(&diags);
+			fail_msg("policy rejected");
+		}
+		eval(&e, p, HEAD("2015-01-01T00:00:00Z"), "2021-05-20");
+		check_str(e.json, "/terms/0/status", "overdue");
+		if (i == 0) {
+			check_str(e.json, "/terms/0/effect",
+				  "limited_functionality");
+			check_str(e.json, "/terms/0/effect_from",
+				  "2021-05-15T00:00:00Z");
+			check_str(e.json, "/terms/0/effect_rule",
+				  "/terms/0/when_overdue");
+		} else {
+			check_absent(e.json, "/terms/0/effect");
+			check_absent(e.json, "/terms/0/effect_from");
+			assert_null(e.dec->terms[0].effect);
+		}
+		eval_free(&e);
+		if (i == 1) {
+			eval(&e, p, HEAD("2015-01-01T00:00:00Z"), "2021-06-01");
+			check_str(e.json, "/terms/0/effect", "blocked");
+			eval_free(&e);
+		}
+		dyd_policy_free(p);
+	}
+	dyd_diags_release(&diags);
 }
 
 static void test_at_registration(void **state)
@@ -632,26 +895,20 @@ static void test_european_region(void **state)
 	check_count(e.json, "/region/regions", 1);
 	check_str(e.json, "/region/regions/0", "european");
 	check_str(e.json, "/optout/status", "not_opted_out");
-	/* Policy purpose order: analytics before ads_and_products. */
-	check_count(e.json, "/withheld_purposes", 2);
-	check_str(e.json, "/withheld_purposes/0/purpose", "analytics");
+	/* The region withholds the parent's own ads and products only:
+	 * analytics is a service on WhatsApp's behalf. */
+	check_count(e.json, "/withheld_purposes", 1);
+	check_str(e.json, "/withheld_purposes/0/purpose", "ads_and_products");
 	check_str(e.json, "/withheld_purposes/0/withheld_by",
-		  "region:european");
-	check_str(e.json, "/withheld_purposes/1/purpose", "ads_and_products");
-	check_str(e.json, "/withheld_purposes/1/withheld_by",
 		  "region:european");
 	check_shared(&e, "phone_number", "infrastructure", ACCEPTED);
 	check_shared(&e, "phone_number", "safety", ACCEPTED);
-	check_withheld(&e, "phone_number", "analytics", "region:european");
+	check_shared(&e, "phone_number", "analytics", ACCEPTED);
 	check_withheld(&e, "phone_number", "ads_and_products",
 		       "region:european");
 	assert_int_equal(e.dec->region_count, 1);
 	eval_free(&e);
 
-	/* GB and CH are in the European Region too; ID is not. */
-	eval(&e, p, EXISTING "region: CH\n", "2021-06-01");
-	check_str(e.json, "/region/regions/0", "european");
-	eval_free(&e);
 	eval(&e, p, EXISTING "region: ID\n", "2021-06-01");
 	check_str(e.json, "/region/country", "ID");
 	check_count(e.json, "/region/regions", 0);
@@ -662,6 +919,43 @@ static void test_european_region(void **state)
 	assert_true(cJSON_IsNull(jp(e.json, "/region/country")));
 	check_count(e.json, "/region/regions", 0);
 	eval_free(&e);
+}
+
+/* WhatsApp's own list ("Who is providing your WhatsApp services"): the
+ * EU and EEA states, the UK, Switzerland, the micro-states, the Crown
+ * dependencies and the French overseas regions and collectivities it
+ * names; not other territories. */
+static void test_european_region_members(void **state)
+{
+	static const char *const in[] = {
+	    "AT", "DE", "FR", "IE", "PT", "ES", "CY", "IS", "LI",
+	    "NO", "GB", "CH", "AD", "MC", "SM", "VA", "GG", "JE",
+	    "IM", "GF", "GP", "MQ", "YT", "RE", "BL", "MF", NULL};
+	static const char *const out[] = {"GI", "FO", "GL", "AX", "SJ",
+					  "PM", "TR", "US", "ID", NULL};
+	const dyd_policy *p = *state;
+	char yaml[256];
+	struct eval e;
+	size_t i;
+
+	assert_int_equal(p->regions[0].country_count, 46);
+	for (i = 0; in[i]; i++) {
+		snprintf(yaml, sizeof(yaml), "%sregion: %s\n", EXISTING, in[i]);
+		eval(&e, p, yaml, "2021-06-01");
+		if (cJSON_GetArraySize(jp(e.json, "/region/regions")) != 1)
+			fail_msg("%s is not in the European Region", in[i]);
+		check_withheld(&e, "phone_number", "ads_and_products",
+			       "region:european");
+		eval_free(&e);
+	}
+	for (i = 0; out[i]; i++) {
+		snprintf(yaml, sizeof(yaml), "%sregion: %s\n", EXISTING,
+			 out[i]);
+		eval(&e, p, yaml, "2021-06-01");
+		if (cJSON_GetArraySize(jp(e.json, "/region/regions")) != 0)
+			fail_msg("%s is in the European Region", out[i]);
+		eval_free(&e);
+	}
 }
 
 static void test_opt_out_wins_over_region(void **state)
@@ -675,14 +969,11 @@ static void test_opt_out_wins_over_region(void **state)
 		      "region: GB\n",
 	     "2021-06-01");
 	check_str(e.json, "/optout/status", "opted_out");
-	check_count(e.json, "/withheld_purposes", 2);
-	check_str(e.json, "/withheld_purposes/0/purpose", "analytics");
-	check_str(e.json, "/withheld_purposes/0/withheld_by",
-		  "region:european");
-	check_str(e.json, "/withheld_purposes/1/purpose", "ads_and_products");
-	check_str(e.json, "/withheld_purposes/1/withheld_by", "opt_out");
+	check_count(e.json, "/withheld_purposes", 1);
+	check_str(e.json, "/withheld_purposes/0/purpose", "ads_and_products");
+	check_str(e.json, "/withheld_purposes/0/withheld_by", "opt_out");
 	check_withheld(&e, "phone_number", "ads_and_products", "opt_out");
-	check_withheld(&e, "phone_number", "analytics", "region:european");
+	check_shared(&e, "phone_number", "analytics", ACCEPTED);
 	eval_free(&e);
 }
 
@@ -709,10 +1000,9 @@ static void test_business_messages_items(void **state)
 		     "2021-02-01T00:00:00Z");
 	check_str(cell(&e, "business_messages", "business_hosting"), "/rule",
 		  "/categories/7/shares/0");
-	check_shared(&e, "business_interactions", "analytics",
-		     "2021-02-01T00:00:00Z");
+	check_shared(&e, "interactions", "analytics", "2021-02-01T00:00:00Z");
 	/* Categories without items have no items key. */
-	check_absent(category(&e, "business_interactions"), "/items");
+	check_absent(category(&e, "interactions"), "/items");
 	eval_free(&e);
 
 	/* Only partner and self chats: nothing to list, the rule's
@@ -729,8 +1019,7 @@ static void test_business_messages_items(void **state)
 	check_absent(c, "/items");
 	check_withheld(&e, "business_messages", "business_hosting",
 		       "condition_false");
-	check_shared(&e, "business_interactions", "safety",
-		     "2021-02-01T00:00:00Z");
+	check_shared(&e, "interactions", "safety", "2021-02-01T00:00:00Z");
 	eval_free(&e);
 
 	/* Terms not accepted come before the condition. */
@@ -743,6 +1032,193 @@ static void test_business_messages_items(void **state)
 	eval_free(&e);
 }
 
+/* As of t, items dated after t did not exist yet: transactions (at),
+ * business chats (first_contact_at), groups (joined_at). An undated item
+ * was always there; one dated exactly t exists. */
+static void test_dated_items(void **state)
+{
+	static const char policy[] = SMALL_POLICY(
+	    "dated") "terms: [{id: t, title: T, effective: 2016-01-01}]\n"
+		     "categories:\n"
+		     "  - {id: g, label: L, description: D, fields: [groups],\n"
+		     "     shares: [{since: t, purposes: [a], when: {has: "
+		     "groups}}],\n"
+		     "     items: {field: groups}}\n";
+	const dyd_policy *p = *state;
+	dyd_policy *gp = NULL;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	struct eval e;
+	const char *rec = HEAD(
+	    "2020-06-01T00:00:00Z") "events:\n"
+				    "  - {type: terms_accepted, terms: "
+				    "'2021-01-04', at: "
+				    "2021-01-10T00:00:00Z}\n"
+				    "business_chats:\n"
+				    "  - {business_id: b0, hosting: parent, "
+				    "first_contact_at: "
+				    "2024-02-01T00:00:00Z}\n"
+				    "  - {business_id: b1, hosting: parent, "
+				    "first_contact_at: "
+				    "2021-03-01T00:00:00Z}\n"
+				    "transactions:\n"
+				    "  - {id: t0, at: 2024-03-01T00:00:00Z, "
+				    "amount: '100.00'}\n";
+
+	eval(&e, p, rec, "2021-02-28");
+	check_withheld(&e, "business_messages", "business_hosting",
+		       "condition_false");
+	check_withheld(&e, "transaction_data", "payments", "condition_false");
+	eval_free(&e);
+	/* b1 exists from its first contact on (the instant included). */
+	eval(&e, p, rec, "2021-03-01");
+	check_shared(&e, "business_messages", "business_hosting",
+		     "2021-01-10T00:00:00Z");
+	check_count(category(&e, "business_messages"), "/items", 1);
+	check_str(category(&e, "business_messages"), "/items/0",
+		  "/business_chats/1");
+	check_withheld(&e, "transaction_data", "payments", "condition_false");
+	eval_free(&e);
+	eval(&e, p, rec, "2024-06-01");
+	check_count(category(&e, "business_messages"), "/items", 2);
+	check_shared(&e, "transaction_data", "payments",
+		     "2021-01-10T00:00:00Z");
+	eval_free(&e);
+	/* Undated chats were there all along. */
+	eval(&e, p,
+	     HEAD("2020-06-01T00:00:00Z") "events:\n"
+					  "  - {type: terms_accepted, terms: "
+					  "'2021-01-04', at: "
+					  "2021-01-10T00:00:00Z}\n" CHATS,
+	     "2021-01-10");
+	check_count(category(&e, "business_messages"), "/items", 2);
+	eval_free(&e);
+
+	if (dyd_policy_load(&gp, policy, sizeof(policy) - 1, "g.yaml",
+			    &diags)) {
+		print_diags(&diags);
+		fail_msg("policy rejected");
+	}
+	rec = HEAD("2017-06-01T00:00:00Z") "groups:\n"
+					   "  - {id: g0, joined_at: "
+					   "2024-01-15T12:00:00Z}\n"
+					   "  - {id: g1}\n"
+					   "  - {id: g2, joined_at: "
+					   "2019-01-01T00:00:00Z}\n";
+	eval(&e, gp, rec, "2018-01-01");
+	check_count(category(&e, "g"), "/items", 1);
+	check_str(category(&e, "g"), "/items/0", "/groups/1");
+	eval_free(&e);
+	eval(&e, gp, rec, "2024-01-15T12:00:00Z");
+	check_count(category(&e, "g"), "/items", 3);
+	eval_free(&e);
+	rec = HEAD("2017-06-01T00:00:00Z") "groups:\n"
+					   "  - {id: g0, joined_at: "
+					   "2024-01-15T12:00:00Z}\n";
+	eval(&e, gp, rec, "2021-01-01");
+	check_withheld(&e, "g", "a", "condition_false");
+	eval_free(&e);
+	dyd_policy_free(gp);
+	dyd_diags_release(&diags);
+}
+
+/* The source ids of entry ptr, joined by spaces. */
+static void check_sources(const cJSON *root, const char *ptr, const char *want)
+{
+	const cJSON *arr = jp(root, ptr), *it;
+	char got[1024] = "";
+
+	if (!cJSON_IsArray(arr))
+		fail_msg("%s is not an array", ptr);
+	cJSON_ArrayForEach(it, arr)
+	{
+		if (*got)
+			strcat(got, " ");
+		strcat(got, it->valuestring);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("%s is [%s], not [%s]", ptr, got, want);
+}
+
+#define OPTOUT_SOURCES                                                         \
+	"wa-faq-2016-optout-vowe wa-faq-2016-optout wa-faq-2016-optout-en "    \
+	"press-techweez-2016 press-vpncritic-2016 press-imore-2016 "           \
+	"kompas-2021-01-13 fb-spokesperson-memeburn-2021"
+#define REGION_SOURCES                                                         \
+	"wa-faq-who-provides-sw press-irishpost-2018 wa-faq-who-provides-hi "  \
+	"wa-statement-2021-01-eu wa-faq-eea-how-we-work"
+#define PHONE_SOURCES                                                          \
+	"press-macrumors-2016 press-ithinkdiff-2016 wa-faq-2021-share-en"
+
+/* Each answer names the documents it rests on: its rule's, then the
+ * opt-out's or the region's when they withhold it; a terms answer the
+ * terms' and the consequence in force; each id once. */
+static void test_sources_per_entry(void **state)
+{
+	const dyd_policy *p = *state;
+	const cJSON *c;
+	struct eval e;
+
+	eval(&e, p,
+	     EXISTING "  - {type: optout, at: 2016-09-02T00:00:00Z, channel: "
+		      "settings}\n"
+		      "region: MC\n",
+	     "2021-07-01");
+	check_sources(e.json, "/optout/sources", OPTOUT_SOURCES);
+	check_str(e.json, "/optout/rule", "/terms/0/optout");
+	check_sources(e.json, "/terms/0/sources",
+		      "press-hunton-2016 wa-blog-2016-08-25");
+	check_str(e.json, "/terms/1/rule", "/terms/1");
+	check_sources(e.json, "/terms/1/sources",
+		      "wa-pp-2021 wa-faq-2021-update wa-inapp-2021-01 "
+		      "wa-blog-2021-01-15 wa-faq-2021-02-effective "
+		      "wa-faq-effective-date wa-faq-2021-05-28 "
+		      "wa-spokesperson-2021-05-28 press-slashgear-2021-05 "
+		      "press-expressvpn-2021-05-31");
+	check_sources(e.json, "/withheld_purposes/0/sources", OPTOUT_SOURCES);
+	c = cell(&e, "phone_number", "infrastructure");
+	check_sources(c, "/sources", PHONE_SOURCES);
+	c = cell(&e, "phone_number", "ads_and_products");
+	check_sources(c, "/sources", PHONE_SOURCES " " OPTOUT_SOURCES);
+	assert_int_equal(e.dec->categories[0].cells[3].cites.count, 2);
+	c = category(&e, "contacts");
+	check_sources(c, "/sources",
+		      "wa-faq-2021-answering wa-faq-privacy-label "
+		      "wa-faq-2021-share-sw");
+	eval_free(&e);
+
+	/* Withheld by the region: the region's sources follow the rule's. */
+	eval(&e, p, EXISTING "region: MC\n", "2021-06-01");
+	c = cell(&e, "phone_number", "ads_and_products");
+	check_str(c, "/withheld_by", "region:european");
+	check_sources(c, "/sources", PHONE_SOURCES " " REGION_SOURCES);
+	check_sources(e.json, "/withheld_purposes/0/sources", REGION_SOURCES);
+	/* Withheld for other reasons: the rule's alone. */
+	c = cell(&e, "ip_address", "safety");
+	check_str(c, "/withheld_by", "terms_not_accepted");
+	check_sources(c, "/sources", "wa-faq-2021-share-en");
+	eval_free(&e);
+
+	/* A policy without sources: every list is empty, never absent. */
+	{
+		static const char bare[] = SMALL_POLICY(
+		    "b") "terms: [{id: t, title: T, effective: 2016-01-01}]\n"
+			 "categories: [{id: c, label: C, description: D,\n"
+			 "  fields: [phone], shares: [{since: t, purposes: "
+			 "[a]}]}]\n";
+		dyd_diags diags = DYD_DIAGS_INIT;
+		dyd_policy *bp = NULL;
+		assert_int_equal(dyd_policy_load(&bp, bare, sizeof(bare) - 1,
+						 "b.yaml", &diags),
+				 0);
+		eval(&e, bp, HEAD("2017-01-01T00:00:00Z"), "2021-06-01");
+		check_count(e.json, "/terms/0/sources", 0);
+		check_count(cell(&e, "c", "a"), "/sources", 0);
+		eval_free(&e);
+		dyd_policy_free(bp);
+		dyd_diags_release(&diags);
+	}
+}
+
 static void test_condition_false(void **state)
 {
 	const dyd_policy *p = *state;
@@ -750,18 +1226,16 @@ static void test_condition_false(void **state)
 
 	eval(&e, p, HEAD("2021-02-01T00:00:00Z") "business_chats: []\n",
 	     "2021-06-01");
-	check_withheld(&e, "business_interactions", "analytics",
-		       "condition_false");
-	check_withheld(&e, "business_interactions", "ads_and_products",
-		       "condition_false");
-	check_bool(category(&e, "business_interactions"), "/shared", false);
 	check_withheld(&e, "business_messages", "business_hosting",
 		       "condition_false");
 	check_withheld(&e, "transaction_data", "payments", "condition_false");
-	/* Unconditional rules still share. */
+	/* Unconditional rules still share; interactions has no condition
+	 * (how you interact with others, including businesses). */
 	check_shared(&e, "service_usage", "analytics", "2021-02-01T00:00:00Z");
+	check_shared(&e, "interactions", "ads_and_products",
+		     "2021-02-01T00:00:00Z");
 	assert_false(
-	    e.dec->categories[CAT_BIZ_INTERACTIONS].cells[0].condition_holds);
+	    e.dec->categories[CAT_BUSINESS_MESSAGES].cells[0].condition_holds);
 	eval_free(&e);
 
 	/* The condition comes before the opt-out. */
@@ -794,7 +1268,20 @@ static void test_never_categories(void **state)
 	check_absent(c, "/purposes");
 	assert_non_null(strstr(cJSON_GetObjectItem(c, "reason")->valuestring,
 			       "end-to-end encrypted"));
-	check_bool(category(&e, "groups"), "/never", true);
+	check_bool(category(&e, "contacts"), "/never", true);
+	/* No source excludes the profile or groups: they are not never. */
+	check_absent(category(&e, "profile"), "/never");
+	check_absent(category(&e, "groups"), "/never");
+	eval_free(&e);
+	eval(&e, p,
+	     EXISTING "  - {type: terms_accepted, terms: '2021-01-04', "
+		      "at: 2021-02-01T00:00:00Z}\n",
+	     "2021-06-01");
+	check_shared(&e, "profile", "ads_and_products", "2021-02-01T00:00:00Z");
+	check_shared(&e, "groups", "safety", "2021-02-01T00:00:00Z");
+	/* "We don't share this data with Facebook for advertisement
+	 * purposes": the groups rule has no ads purpose at all. */
+	check_count(category(&e, "groups"), "/purposes", 3);
 	eval_free(&e);
 }
 
@@ -805,8 +1292,9 @@ static void test_json_shape(void **state)
 	    "region",	  "optout",	"terms", "withheld_purposes",
 	    "categories", NULL};
 	static const char *const optout[] = {
-	    "terms",	   "covers", "status",		 "reason", "window",
-	    "window_open", "choice", "ignored_requests", NULL};
+	    "terms",  "covers",	 "offered_to",	"final",  "status",
+	    "reason", "window",	 "window_open", "choice", "ignored_requests",
+	    "rule",   "sources", NULL};
 	const dyd_policy *p = *state;
 	const cJSON *c;
 	struct eval e;
@@ -1037,6 +1525,24 @@ static void test_status_render(void **state)
 	assert_non_null(strstr(out, "Why (rule trace)"));
 	assert_non_null(strstr(out, "/categories/0/shares/0"));
 	assert_null(strstr(out, "+6281234567890"));
+	/* Beside the lines it explains, the sources in plain words: the
+	 * quote, its language, the title, publisher, date and address. */
+	assert_non_null(strstr(
+	    out, "    source: \u201cincluding the phone number a user "
+		 "verifies during the registration process and the last time "
+		 "a user accessed the service\u201d \u2014 WhatsApp to Share "
+		 "User Data With Facebook to Show Targeted Ads (MacRumors, "
+		 "2016-08-25) https://www.macrumors.com/"));
+	assert_non_null(strstr(out, "\u201d (in Indonesian) \u2014 "));
+	assert_non_null(strstr(out, "    note: The 2016 sources name the "
+				    "last time"));
+	assert_non_null(strstr(out, "      about this source: "));
+	assert_non_null(strstr(out, "  terms 2021-01-04: accepted (/terms/1)"));
+	free(out);
+	out = render(e.dec, "id", false, true);
+	assert_non_null(strstr(out, "    sumber: \u201c"));
+	assert_non_null(strstr(out, "(dalam bahasa Indonesia)"));
+	assert_non_null(strstr(out, "    catatan: Sumber 2016 menyebut"));
 	free(out);
 
 	/* No such language. */
@@ -1044,6 +1550,48 @@ static void test_status_render(void **state)
 	out = "not reset"; /* must come back NULL */
 	assert_int_equal(dyd_status_render(&out, e.dec, &opts), DYD_EUSAGE);
 	assert_null(out);
+	eval_free(&e);
+}
+
+/* The text says what an overdue account faces, in plain words, as of
+ * the date; and why a request after a final opt-out did not count. */
+static void test_status_effect_and_final(void **state)
+{
+	const dyd_policy *p = *state;
+	const char *rec =
+	    EXISTING "  - {type: optout, at: 2016-09-02T00:00:00Z, channel: "
+		     "settings}\n"
+		     "  - {type: optin, at: 2016-09-03T00:00:00Z, channel: "
+		     "settings}\n";
+	struct eval e;
+	char *out;
+
+	eval(&e, p, rec, "2021-05-20");
+	out = render(e.dec, "en", false, false);
+	assert_non_null(strstr(out, "not accepted by the deadline"));
+	assert_non_null(strstr(out, "      since 2021-05-15: The account "
+				    "stays active. WhatsApp said"));
+	assert_non_null(strstr(out, "may face limited functionality"));
+	assert_non_null(strstr(out, "The choice was final"));
+	assert_non_null(strstr(out, "made after you had opted out"));
+	free(out);
+	out = render(e.dec, "id", false, false);
+	assert_non_null(strstr(out, "sejak 2021-05-15: Akun tetap aktif."));
+	free(out);
+	eval_free(&e);
+
+	eval(&e, p, rec, "2021-07-01");
+	out = render(e.dec, "en", false, false);
+	assert_non_null(strstr(out, "since 2021-05-28: The account stays "
+				    "active with full functionality."));
+	assert_null(strstr(out, "limited functionality"));
+	free(out);
+	out = render(e.dec, "en", false, true);
+	assert_non_null(strstr(out, "overdue consequence in force: "
+				    "reminders_only since 2021-05-28 "
+				    "(/terms/1/when_overdue/1)"));
+	assert_non_null(strstr(out, "The date is inferred."));
+	free(out);
 	eval_free(&e);
 }
 
@@ -1110,7 +1658,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_opted_out_in_window),
-	    cmocka_unit_test(test_last_choice_in_window_decides),
+	    cmocka_unit_test(test_first_optout_is_final),
+	    cmocka_unit_test(test_last_choice_when_not_final),
+	    cmocka_unit_test(test_offered_to_all_users),
 	    cmocka_unit_test(test_no_choice),
 	    cmocka_unit_test(test_window_boundaries),
 	    cmocka_unit_test(test_window_open_and_as_of),
@@ -1118,11 +1668,16 @@ int main(void)
 	    cmocka_unit_test(test_before_offer),
 	    cmocka_unit_test(test_registered_after_offer),
 	    cmocka_unit_test(test_deadline),
+	    cmocka_unit_test(test_overdue_effect_by_date),
+	    cmocka_unit_test(test_overdue_effect_forms),
 	    cmocka_unit_test(test_at_registration),
 	    cmocka_unit_test(test_accepted_before_effective_rejected),
 	    cmocka_unit_test(test_european_region),
+	    cmocka_unit_test(test_european_region_members),
 	    cmocka_unit_test(test_opt_out_wins_over_region),
 	    cmocka_unit_test(test_business_messages_items),
+	    cmocka_unit_test(test_dated_items),
+	    cmocka_unit_test(test_sources_per_entry),
 	    cmocka_unit_test(test_condition_false),
 	    cmocka_unit_test(test_never_categories),
 	    cmocka_unit_test(test_json_shape),
@@ -1130,6 +1685,7 @@ int main(void)
 	    cmocka_unit_test(test_conditions),
 	    cmocka_unit_test(test_registered_after_as_of),
 	    cmocka_unit_test(test_status_render),
+	    cmocka_unit_test(test_status_effect_and_final),
 	    cmocka_unit_test(test_status_language_from_record),
 	    cmocka_unit_test(test_status_short_phone_masked),
 	};

@@ -39,6 +39,7 @@ static void test_default_policy_shape(void **state)
 	const policy_region *r;
 	size_t i;
 	bool de = false, gb = false, ch = false, no = false, us = false;
+	bool mc = false, re = false, gg = false, bl = false, gi = false;
 
 	(void)state;
 	assert_string_equal(dyd_policy_id(p), "whatsapp-facebook-2021");
@@ -66,13 +67,28 @@ static void test_default_policy_shape(void **state)
 	assert_int_equal(t->optout->cover_count, 1);
 	assert_int_equal(t->optout->covers[0],
 			 policy_purpose_find(p, "ads_and_products"));
+	assert_int_equal(t->optout->offered_to, OFFERED_EXISTING_USERS);
+	assert_true(t->optout->final);
+	assert_true(t->optout->final_given);
 	assert_int_equal(p->optout_terms, 0);
 	t = &p->terms[1];
 	assert_string_equal(t->id, "2021-01-04");
 	assert_int_equal(t->effective, INT64_C(1609718400) * NS);
 	assert_true(t->has_deadline);
 	assert_int_equal(t->deadline, INT64_C(1621036800) * NS);
-	assert_string_equal(t->when_overdue, "limited_functionality");
+	/* Limits announced for after 15 May, withdrawn at the end of May. */
+	assert_null(t->when_overdue);
+	assert_int_equal(t->effect_count, 2);
+	assert_int_equal(t->effects[0].from, INT64_C(1621036800) * NS);
+	assert_string_equal(t->effects[0].effect, "limited_functionality");
+	assert_int_equal(t->effects[1].from, INT64_C(1622160000) * NS);
+	assert_string_equal(t->effects[1].effect, "reminders_only");
+	assert_non_null(
+	    strstr(text_get(&t->effects[1].label, "en"), "nothing is limited"));
+	assert_non_null(strstr(text_get(&t->effects[1].label, "id"),
+			       "tidak ada yang dibatasi"));
+	assert_string_equal(t->effects[1].cite.pointer,
+			    "/terms/1/when_overdue/1");
 	assert_null(t->optout);
 	assert_int_equal(policy_terms_find(p, "2021-01-04", 10), 1);
 	assert_int_equal(policy_terms_find(p, "2021-01-04x", 10), 1);
@@ -81,21 +97,27 @@ static void test_default_policy_shape(void **state)
 	assert_int_equal(p->region_count, 1);
 	r = &p->regions[0];
 	assert_string_equal(r->id, "european");
-	/* EU-27, IS, LI, NO, GB, CH. */
-	assert_int_equal(r->country_count, 32);
+	/* WhatsApp's list: EU-27, IS, LI, NO, GB, CH, AD, MC, SM, VA, GG,
+	 * JE, IM, GF, GP, MQ, YT, RE, BL, MF. */
+	assert_int_equal(r->country_count, 46);
 	for (i = 0; i < r->country_count; i++) {
 		de |= strcmp(r->countries[i], "DE") == 0;
 		gb |= strcmp(r->countries[i], "GB") == 0;
 		ch |= strcmp(r->countries[i], "CH") == 0;
 		no |= strcmp(r->countries[i], "NO") == 0;
 		us |= strcmp(r->countries[i], "US") == 0;
+		mc |= strcmp(r->countries[i], "MC") == 0;
+		re |= strcmp(r->countries[i], "RE") == 0;
+		gg |= strcmp(r->countries[i], "GG") == 0;
+		bl |= strcmp(r->countries[i], "BL") == 0;
+		gi |= strcmp(r->countries[i], "GI") == 0;
 	}
-	assert_true(de && gb && ch && no);
-	assert_false(us);
-	assert_int_equal(r->exclude_count, 2);
+	assert_true(de && gb && ch && no && mc && re && gg && bl);
+	assert_false(us || gi);
+	/* It withholds the parent's own ads and products only. */
+	assert_int_equal(r->exclude_count, 1);
 	assert_int_equal(r->excludes[0],
 			 policy_purpose_find(p, "ads_and_products"));
-	assert_int_equal(r->excludes[1], policy_purpose_find(p, "analytics"));
 	assert_string_equal(text_get(&r->label, "id"), "Kawasan Eropa");
 
 	assert_int_equal(p->category_count, 15);
@@ -104,21 +126,12 @@ static void test_default_policy_shape(void **state)
 
 static void test_default_policy_categories(void **state)
 {
-	static const char *const ids[] = {"phone_number",
-					  "registration_info",
-					  "device_info",
-					  "privacy_choices",
-					  "ip_address",
-					  "service_usage",
-					  "business_interactions",
-					  "business_messages",
-					  "transaction_data",
-					  "message_content",
-					  "call_logs",
-					  "location",
-					  "contacts",
-					  "profile",
-					  "groups"};
+	static const char *const ids[] = {
+	    "phone_number",    "registration_info", "device_info",
+	    "privacy_choices", "ip_address",	    "service_usage",
+	    "interactions",    "business_messages", "transaction_data",
+	    "message_content", "call_logs",	    "location",
+	    "contacts",	       "profile",	    "groups"};
 	dyd_policy *p = load_default();
 	const policy_category *c;
 	size_t i;
@@ -128,8 +141,9 @@ static void test_default_policy_categories(void **state)
 	for (i = 0; i < p->category_count; i++) {
 		c = &p->categories[i];
 		assert_string_equal(c->id, ids[i]);
-		/* The first nine share, the rest never do. */
-		assert_int_equal(c->never, i >= 9);
+		/* Four never: message content, call logs, shared location,
+		 * contact lists, as the 2021 policy states. */
+		assert_int_equal(c->never, i >= 9 && i <= 12);
 		if (!c->never)
 			assert_int_equal(c->rule_count, 1);
 		assert_true(c->line > 0);
@@ -139,6 +153,23 @@ static void test_default_policy_categories(void **state)
 	assert_int_equal(c->rules[0].purpose_count, 4);
 	assert_string_equal(c->rules[0].pointer, "/categories/0/shares/0");
 	assert_null(c->rules[0].when);
+
+	c = &p->categories[6]; /* interactions: no condition */
+	assert_int_equal(c->rules[0].purpose_count, 4);
+	assert_null(c->rules[0].when);
+	c = &p->categories[3]; /* privacy_choices: the blocked list too */
+	assert_int_equal(c->field_count, 3);
+	assert_string_equal(c->fields[2], "blocked");
+	c = &p->categories[12]; /* contacts: the address book only */
+	assert_int_equal(c->field_count, 1);
+	assert_string_equal(c->fields[0], "contacts");
+	c = &p->categories[14]; /* groups: not for ads */
+	assert_int_equal(c->rules[0].since, 1);
+	assert_int_equal(c->rules[0].purpose_count, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_not_equal(
+		    c->rules[0].purposes[i],
+		    policy_purpose_find(p, "ads_and_products"));
 
 	c = &p->categories[7]; /* business_messages */
 	assert_int_equal(c->rules[0].since, 1);
@@ -274,7 +305,13 @@ static const char base_policy[] =
     "    label: Content\n"					     /* 47 */
     "    description: D\n"					     /* 48 */
     "    fields: []\n"						     /* 49 */
-    "    never: not shared\n" /* 50 */;
+    "    never: not shared\n"					     /* 50 */
+    "sources:\n"						     /* 51 */
+    "  - id: doc\n"						     /* 52 */
+    "    title: A document\n"					     /* 53 */
+    "    publisher: P\n"					     /* 54 */
+    "    date: \"2016\"\n"					     /* 55 */
+    "    url: https://example.invalid/doc\n" /* 56 */;
 
 /* base_policy with the first occurrence of find replaced. */
 static char *policy_with(const char *find, const char *replace)
@@ -292,6 +329,48 @@ static char *policy_with(const char *find, const char *replace)
 	memcpy(out + before, replace, rlen);
 	strcpy(out + before + rlen, at + flen);
 	return out;
+}
+
+static void test_default_policy_cites_everything(void **state)
+{
+	dyd_policy *p = load_default();
+	dyd_diags diags = DYD_DIAGS_INIT;
+	const policy_optout *o = p->terms[0].optout;
+	size_t i, j;
+	bool techweez = false;
+
+	(void)state;
+	/* Every claim carries its source: strict lint finds nothing. */
+	assert_int_equal(dyd_policy_lint(p, true, &diags), 0);
+	assert_int_equal(diags.count, 0);
+	assert_true(p->source_count >= 40);
+	for (i = 0; i < p->source_count; i++) {
+		const policy_source *src = &p->sources[i];
+		assert_true(strncmp(src->url, "https://", 8) == 0 ||
+			    strncmp(src->url, "http://", 7) == 0);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(p->sources[j].id, src->id);
+	}
+	/* The finality of the opt-out rests on the in-app notice. */
+	for (i = 0; i < o->cite.count; i++)
+		techweez |= strcmp(p->sources[o->cite.quotes[i].source].id,
+				   "press-techweez-2016") == 0;
+	assert_true(techweez);
+	assert_non_null(strstr(text_get(&o->cite.note, "en"), "final"));
+	/* Quotes keep their language: the Indonesian FAQ says so. */
+	i = o->cite.quotes[1].source;
+	assert_string_equal(p->sources[i].id, "wa-faq-2016-optout");
+	assert_string_equal(p->sources[i].language, "id");
+	/* Inferred dates and silences are noted. */
+	assert_non_null(strstr(
+	    text_get(&p->terms[1].effects[1].cite.note, "en"), "inferred"));
+	assert_non_null(
+	    strstr(text_get(&p->regions[0].cite.note, "en"), "Barth"));
+	assert_string_equal(p->categories[9].never_cite.pointer,
+			    "/categories/9/never");
+	assert_true(p->categories[9].never_cite.count >= 1);
+	dyd_diags_release(&diags);
+	dyd_policy_free(p);
 }
 
 static void test_base_policy_loads(void **state)
@@ -508,12 +587,340 @@ static void test_lint_other_checks(void **state)
 		   6, NULL);
 	check_lint("    label: Phone\n", "    label: {english: Phone}\n",
 		   "not a language code", 31, NULL);
-	check_lint("when_overdue: limited_functionality",
-		   "when_overdue: [limited]", "expected a non-empty string", 24,
-		   NULL);
+	check_lint(
+	    "when_overdue: limited_functionality", "when_overdue: [limited]",
+	    "expected an object, not a string", 24, "/terms/1/when_overdue/0");
+	check_lint("offered_to: existing_users", "offered_to: [all]",
+		   "'existing_users' and 'all_users'", 18, NULL);
 	/* A duplicate YAML key is caught before the lint. */
 	check_lint("service: S\n", "service: S\nservice: T\n",
 		   "duplicate key 'service'", 4, NULL);
+}
+
+/* A policy of text with find replaced (the first occurrence). */
+static char *edit(const char *text, const char *find, const char *replace)
+{
+	const char *at = strstr(text, find);
+	size_t before, flen = strlen(find), rlen = strlen(replace);
+	char *out;
+
+	if (!at)
+		fail_msg("'%s' is not in the policy", find);
+	before = (size_t)(at - text);
+	out = malloc(strlen(text) + rlen + 1);
+	assert_non_null(out);
+	memcpy(out, text, before);
+	memcpy(out + before, replace, rlen);
+	strcpy(out + before + rlen, at + flen);
+	return out;
+}
+
+static void test_sources_checks(void **state)
+{
+	(void)state;
+	check_lint("    date: \"2016\"\n", "    date: 2016-13\n",
+		   "'2016-13' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", 55,
+		   "/sources/0/date");
+	check_lint("    date: \"2016\"\n", "    date: 2016-02-30\n",
+		   "is not a date", 55, NULL);
+	check_lint("    date: \"2016\"\n", "    date: \"16\"\n",
+		   "is not a date", 55, NULL);
+	check_lint("    url: https://example.invalid/doc\n",
+		   "    url: ftp://example.invalid/doc\n",
+		   "is not an http:// or https:// address", 56,
+		   "/sources/0/url");
+	check_lint("    url: https://example.invalid/doc\n",
+		   "    url: \"https://a b\"\n", "is not an http", 56, NULL);
+	check_lint("    url: https://example.invalid/doc\n",
+		   "    url: https://example.invalid/doc\n  - id: doc\n"
+		   "    title: T\n    publisher: P\n    date: 2016-08\n"
+		   "    url: https://example.invalid/b\n",
+		   "duplicate source id 'doc'", 57, "/sources/1");
+	check_lint("  - id: doc\n", "  - id: Doc\n", "is not a source id", 52,
+		   NULL);
+	check_lint("    publisher: P\n", "",
+		   "missing required field "
+		   "'publisher'",
+		   52, "/sources/0");
+	check_lint("    publisher: P\n", "    publisher: P\n    kind: x\n",
+		   "unknown field 'kind'", 55, NULL);
+	check_lint("    publisher: P\n", "    publisher: P\n    language: EN\n",
+		   "not a language code", 55, "/sources/0/language");
+}
+
+static void test_citation_checks(void **state)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+	char *text;
+
+	(void)state;
+	/* An unknown ref names the ref's own position. */
+	check_lint("    effective: 2016-08-25\n",
+		   "    effective: 2016-08-25\n"
+		   "    source: [{ref: dox, quote: \"a few words\"}]\n",
+		   "unknown source 'dox'", 16, "/terms/0/source/0/ref");
+	check_lint("    effective: 2016-08-25\n",
+		   "    effective: 2016-08-25\n    source: [{ref: doc}]\n",
+		   "missing required field 'quote'", 16, "/terms/0/source/0");
+	check_lint("    effective: 2016-08-25\n",
+		   "    effective: 2016-08-25\n    source: {ref: doc}\n",
+		   "expected an array", 16, "/terms/0/source");
+	check_lint("    effective: 2016-08-25\n",
+		   "    effective: 2016-08-25\n"
+		   "    source: [{ref: doc, quote: q, page: 3}]\n",
+		   "unknown field 'page'", 16, NULL);
+	/* A sharing category cites on its rules. */
+	check_lint("    fields: [phone]\n",
+		   "    fields: [phone]\n    source: [{ref: doc, quote: q}]\n",
+		   "carries source and note on each of its rules", 34,
+		   "/categories/0/source");
+
+	/* Where each element's source and note land. */
+	text = edit(base_policy, "        purposes: [infra, ads]\n",
+		    "        purposes: [infra, ads]\n"
+		    "        source: [{ref: doc, quote: \"w1 w2\"}]\n"
+		    "        note: {en: silent, id: diam}\n");
+	{
+		char *t2 = edit(text, "    never: not shared\n",
+				"    never: not shared\n"
+				"    source: [{ref: doc, quote: q}]\n");
+		free(text);
+		text = t2;
+	}
+	assert_int_equal(
+	    dyd_policy_load(&p, text, strlen(text), "p.yaml", &diags), 0);
+	assert_int_equal(p->source_count, 1);
+	assert_string_equal(p->sources[0].date, "2016");
+	assert_int_equal(p->categories[0].rules[0].cite.count, 1);
+	assert_string_equal(p->categories[0].rules[0].cite.quotes[0].quote,
+			    "w1 w2");
+	assert_string_equal(
+	    text_get(&p->categories[0].rules[0].cite.note, "id"), "diam");
+	assert_string_equal(p->categories[0].rules[0].cite.pointer,
+			    "/categories/0/shares/0");
+	assert_int_equal(p->categories[2].never_cite.count, 1);
+	assert_string_equal(p->regions[0].cite.pointer, "/regions/eu");
+	assert_string_equal(p->terms[0].optout->cite.pointer,
+			    "/terms/0/optout");
+	dyd_policy_free(p);
+	free(text);
+	dyd_diags_release(&diags);
+}
+
+static void test_when_overdue_list(void **state)
+{
+	static const char list[] =
+	    "    when_overdue:\n"
+	    "      - {from: 2021-05-15, effect: limited_functionality,\n"
+	    "         label: {en: May be limited, id: Mungkin dibatasi},\n"
+	    "         source: [{ref: doc, quote: q}], note: n}\n"
+	    "      - {from: 2021-05-28, effect: reminders_only}\n";
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+	char *text =
+	    policy_with("    when_overdue: limited_functionality\n", list);
+	const policy_terms *t;
+
+	(void)state;
+	assert_int_equal(
+	    dyd_policy_load(&p, text, strlen(text), "p.yaml", &diags), 0);
+	t = &p->terms[1];
+	assert_null(t->when_overdue);
+	assert_int_equal(t->effect_count, 2);
+	assert_int_equal(t->effects[0].from, INT64_C(1621036800) * NS);
+	assert_string_equal(t->effects[1].effect, "reminders_only");
+	assert_string_equal(text_get(&t->effects[0].label, "id"),
+			    "Mungkin dibatasi");
+	assert_int_equal(t->effects[0].cite.count, 1);
+	assert_int_equal(t->effects[1].label.count, 0);
+	assert_string_equal(t->effects[1].cite.pointer,
+			    "/terms/1/when_overdue/1");
+	dyd_policy_free(p);
+	free(text);
+
+	/* The plain form is one consequence from the deadline. */
+	p = NULL;
+	assert_int_equal(dyd_policy_load(&p, base_policy,
+					 sizeof(base_policy) - 1, "p.yaml",
+					 &diags),
+			 0);
+	t = &p->terms[1];
+	assert_int_equal(t->effect_count, 1);
+	assert_int_equal(t->effects[0].from, t->deadline);
+	assert_string_equal(t->effects[0].effect, "limited_functionality");
+	assert_string_equal(t->effects[0].cite.pointer,
+			    "/terms/1/when_overdue");
+	dyd_policy_free(p);
+	dyd_diags_release(&diags);
+
+	/* Out of order, equal dates, before the terms, no deadline. */
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue:\n"
+		   "      - {from: 2021-06-01, effect: a}\n"
+		   "      - {from: 2021-05-20, effect: b}\n",
+		   "'from' 2021-05-20 is not after the entry before it "
+		   "(2021-06-01)",
+		   26, "/terms/1/when_overdue/1/from");
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue:\n"
+		   "      - {from: 2021-06-01, effect: a}\n"
+		   "      - {from: 2021-06-01, effect: b}\n",
+		   "is not after the entry before it", 26, NULL);
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue: [{from: 2021-01-03, effect: a}]\n",
+		   "'from' 2021-01-03 is before the terms take effect on "
+		   "2021-01-04",
+		   24, "/terms/1/when_overdue/0/from");
+	check_lint("    acceptance_deadline: 2021-05-15\n"
+		   "    when_overdue: limited_functionality\n",
+		   "    when_overdue: [{from: 2021-05-15, effect: a}]\n",
+		   "when_overdue needs an acceptance_deadline", 23,
+		   "/terms/1/when_overdue");
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue: []\n", "needs at least one entry", 24,
+		   NULL);
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue: [{effect: a}]\n",
+		   "missing required field 'from'", 24, NULL);
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue: [{from: 2021-05-15, effect: Limits}]\n",
+		   "is not an identifier", 24, NULL);
+	check_lint("    when_overdue: limited_functionality\n",
+		   "    when_overdue: [{from: 2021-05-15, effect: a, by: x}]\n",
+		   "unknown field 'by'", 24, NULL);
+}
+
+static void test_optout_final_and_audience(void **state)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+	char *text = policy_with("      offered_to: existing_users\n",
+				 "      offered_to: all_users\n"
+				 "      final: true\n");
+
+	(void)state;
+	assert_int_equal(
+	    dyd_policy_load(&p, text, strlen(text), "p.yaml", &diags), 0);
+	assert_int_equal(p->terms[0].optout->offered_to, OFFERED_ALL_USERS);
+	assert_true(p->terms[0].optout->final);
+	assert_true(p->terms[0].optout->final_given);
+	dyd_policy_free(p);
+	free(text);
+	/* Without final: the last choice decides, and lint asks. */
+	p = NULL;
+	assert_int_equal(dyd_policy_load(&p, base_policy,
+					 sizeof(base_policy) - 1, "p.yaml",
+					 &diags),
+			 0);
+	assert_false(p->terms[0].optout->final);
+	assert_false(p->terms[0].optout->final_given);
+	dyd_policy_free(p);
+	dyd_diags_release(&diags);
+	check_lint("      covers: [ads]\n",
+		   "      covers: [ads]\n"
+		   "      final: yes\n",
+		   "expected true or false, not a string", 20,
+		   "/terms/0/optout/final");
+}
+
+/* What lint reports of base_policy, which cites nothing. */
+static void test_lint_missing_sources(void **state)
+{
+	static const struct {
+		const char *pointer, *phrase;
+		unsigned line;
+	} want[] = {
+	    {"/terms/0", "terms version without a source", 13},
+	    {"/terms/0/optout", "opt-out without a source", 17},
+	    {"/terms/0/optout", "does not say whether it is final", 17},
+	    {"/terms/1", "terms version without a source", 20},
+	    {"/terms/1/when_overdue", "consequence without a source", 24},
+	    {"/regions/eu", "region without a source", 27},
+	    {"/purposes/0", "purpose without a source", 6},
+	    {"/purposes/1", "purpose without a source", 9},
+	    {"/categories/0/shares/0", "sharing rule without a source", 35},
+	    {"/categories/1/shares/0", "sharing rule without a source", 42},
+	    {"/categories/2/never", "never entry without a source", 46},
+	    {"/sources/0", "source 'doc' is listed but never cited", 52},
+	};
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+	size_t i, k;
+	int strict;
+
+	(void)state;
+	assert_int_equal(dyd_policy_load(&p, base_policy,
+					 sizeof(base_policy) - 1, "p.yaml",
+					 &diags),
+			 0);
+	for (strict = 0; strict < 2; strict++) {
+		dyd_diags_clear(&diags);
+		assert_int_equal(dyd_policy_lint(p, strict, &diags),
+				 strict ? DYD_EINVALID : 0);
+		assert_int_equal(diags.count, sizeof(want) / sizeof(want[0]));
+		assert_int_equal(diags.errors, strict ? diags.count : 0);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			for (k = 0; k < diags.count; k++)
+				if (strcmp(diags.items[k].pointer,
+					   want[i].pointer) == 0 &&
+				    strstr(diags.items[k].message,
+					   want[i].phrase))
+					break;
+			if (k == diags.count)
+				fail_msg("no '%s' at %s", want[i].phrase,
+					 want[i].pointer);
+			assert_int_equal(diags.items[k].line, want[i].line);
+			assert_true(diags.items[k].column > 0);
+			assert_string_equal(diags.items[k].file, "p.yaml");
+			assert_int_equal(diags.items[k].severity,
+					 strict ? DYD_ERROR : DYD_WARNING);
+		}
+	}
+	dyd_policy_free(p);
+	dyd_diags_release(&diags);
+}
+
+/* A quote is a few words; a passage is reported. */
+static void test_lint_quote_length(void **state)
+{
+	char quote[600] = "";
+	char repl[800];
+	char *text;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+	size_t i, k;
+	int words;
+
+	(void)state;
+	for (words = 40; words <= 41; words++) {
+		quote[0] = '\0';
+		for (i = 0; i < (size_t)words; i++)
+			strcat(quote, i ? " word" : "word");
+		snprintf(repl, sizeof(repl),
+			 "    effective: 2016-08-25\n"
+			 "    source: [{ref: doc, quote: \"%s\"}]\n",
+			 quote);
+		text = policy_with("    effective: 2016-08-25\n", repl);
+		p = NULL;
+		dyd_diags_clear(&diags);
+		assert_int_equal(
+		    dyd_policy_load(&p, text, strlen(text), "p.yaml", &diags),
+		    0);
+		assert_int_equal(dyd_policy_lint(p, false, &diags), 0);
+		for (k = 0; k < diags.count; k++)
+			if (strstr(diags.items[k].message, "a quote of"))
+				break;
+		if (words == 40)
+			assert_int_equal(k, diags.count);
+		else
+			assert_non_null(strstr(diags.items[k].message,
+					       "a quote of 41 words from "
+					       "'doc'"));
+		dyd_policy_free(p);
+		free(text);
+	}
+	dyd_diags_release(&diags);
 }
 
 static void test_lint_reports_every_problem(void **state)
@@ -610,6 +1017,7 @@ int main(void)
 	    cmocka_unit_test(test_default_policy_categories),
 	    cmocka_unit_test(test_default_policy_digest),
 	    cmocka_unit_test(test_default_policy_to_json),
+	    cmocka_unit_test(test_default_policy_cites_everything),
 	    cmocka_unit_test(test_base_policy_loads),
 	    cmocka_unit_test(test_lint_unknown_terms),
 	    cmocka_unit_test(test_lint_unknown_purpose),
@@ -621,6 +1029,12 @@ int main(void)
 	    cmocka_unit_test(test_lint_two_optout_blocks),
 	    cmocka_unit_test(test_lint_other_checks),
 	    cmocka_unit_test(test_lint_reports_every_problem),
+	    cmocka_unit_test(test_sources_checks),
+	    cmocka_unit_test(test_citation_checks),
+	    cmocka_unit_test(test_when_overdue_list),
+	    cmocka_unit_test(test_optout_final_and_audience),
+	    cmocka_unit_test(test_lint_missing_sources),
+	    cmocka_unit_test(test_lint_quote_length),
 	    cmocka_unit_test(test_json_policy),
 	    cmocka_unit_test(test_policy_too_large),
 	};

@@ -540,7 +540,11 @@ static void test_enums_and_numbers(void **state)
 	yaml_rule(p,
 		  "transactions: [{id: t, at: 2021-02-02T00:00:00Z, "
 		  "amount: ten}]\n",
-		  "/transactions/0/amount", "expected a number");
+		  "/transactions/0/amount", "is not a decimal number");
+	yaml_rule(p,
+		  "transactions: [{id: t, at: 2021-02-02T00:00:00Z, "
+		  "amount: [1]}]\n",
+		  "/transactions/0/amount", "expected a number or a decimal");
 	yaml_rule(p, "devices: [{last_ip: 300.1.1.1}]\n", "/devices/0/last_ip",
 		  "not an IPv4 or IPv6 address");
 	yaml_rule(p, "language: English\n", "/language",
