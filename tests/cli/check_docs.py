@@ -16,7 +16,7 @@ validate, verify):
 
 Also: dyd(1) has an entry in COMMANDS for every command and none other, and
 a SEE ALSO reference to every dyd-CMD(1); dyd(3) shows every function of
-lib/dyd.h in its SYNOPSIS and names it in NAME; every page in man/ passes
+include/dyd.h in its SYNOPSIS and names it in NAME; every page in man/ passes
 'mandoc -T lint -W warning'.
 
 A page that does not exist yet is reported as "skip" for dyd-batch.1 only;
@@ -334,7 +334,7 @@ def main():
         os.path.join(here, "..", "..")))
     args = ap.parse_args()
     man = os.path.join(args.src, "man")
-    header = os.path.join(args.src, "lib", "dyd.h")
+    header = os.path.join(args.src, "include", "dyd.h")
     comp_path = os.path.join(args.src, "completion", "dyd.bash")
     completion = None
     if os.path.exists(comp_path):
