@@ -2,10 +2,10 @@
  * check` reports, so every message carries the file, line, column and the
  * JSON pointer of the offending value. */
 #include "policy.h"
+#include "account.h"
 #include "diag.h"
 #include "digest.h"
 #include "json_out.h"
-#include "record.h"
 #include "strbuf.h"
 
 #include <cjson/cJSON.h>
