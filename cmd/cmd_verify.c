@@ -19,8 +19,6 @@ static const char verify_usage[] =
     "  --json                print the results as JSON\n"
     "  -h, --help            show this help\n";
 
-#define BUNDLE_MAX_BYTES (512u * 1024u * 1024u)
-
 int cmd_verify(int argc, char **argv)
 {
 	enum { OPT_PASSWORD_FILE = 256, OPT_JSON };
@@ -73,7 +71,7 @@ int cmd_verify(int argc, char **argv)
 		size_t len;
 		int rc;
 
-		rc = dyd_file_read(argv[i], BUNDLE_MAX_BYTES, &data, &len,
+		rc = dyd_file_read(argv[i], DYD_MAX_BUNDLE_BYTES, &data, &len,
 				   &diags);
 		if (rc == DYD_EINVALID)
 			rc = DYD_EIO; /* too large to be a bundle */

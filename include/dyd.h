@@ -106,6 +106,10 @@ void dyd_time_format(dyd_time t, char *buf);
 
 /* Upper bound for a record or policy file, in bytes. */
 #define DYD_MAX_INPUT_BYTES (16u * 1024u * 1024u)
+/* Upper bound for a bundle file, and for each of its entries once
+ * inflated: dyd writes nothing near it, so anything larger is refused
+ * unread (ZIP bombs). */
+#define DYD_MAX_BUNDLE_BYTES (512u * 1024u * 1024u)
 
 /*
  * Reads a whole file (or standard input when path is "-") into memory,

@@ -16,6 +16,7 @@
  * Committing in input order also makes the outcome independent of the
  * number of workers and of the order in which they finish. */
 #define _GNU_SOURCE /* syncfs(), renameat2() */
+#include "account.h"
 #include "diag.h"
 #include "digest.h"
 #include "doc.h"
@@ -42,7 +43,6 @@
  * per record (as one worker would give) cost more than the bundle's
  * deflate; results lines come at most this much later. */
 #define GROUP_WAIT_NS (200 * 1000000L)
-#define BUNDLE_MAX_BYTES (512u * 1024u * 1024u)
 
 enum outcome {
 	OUT_ERROR,    /* the record is bad */
@@ -276,7 +276,6 @@ static char *peek_account_id(const stream_item *in)
 	const doc_node *n;
 	char *id = NULL;
 	doc *d = NULL;
-	size_t i;
 
 	if (!in->data)
 		return NULL;
@@ -285,16 +284,8 @@ static char *peek_account_id(const stream_item *in)
 		: doc_parse_yaml(&d, in->data, in->len, "", &limits, &diags))
 		goto out;
 	n = doc_get(d->root, "account_id");
-	if (!doc_is_text(n) || n->len < 1 || n->len > 128 ||
-	    (n->len <= 2 && strspn(n->text, ".") == n->len))
+	if (!doc_is_text(n) || !account_id_valid(n->text, n->len))
 		goto out;
-	for (i = 0; i < n->len; i++)
-		if (!strchr(
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			"0123456789._-",
-			n->text[i]) ||
-		    !n->text[i])
-			goto out;
 	id = strdup(n->text);
 out:
 	doc_free(d);
@@ -340,7 +331,8 @@ static bool existing_bundle(struct batch *b, const char *id, struct item *it)
 		return false;
 	}
 	it->replace = true; /* there, but maybe not sound */
-	if (dyd_file_read(path, BUNDLE_MAX_BYTES, &data, &len, &diags) == 0 &&
+	if (dyd_file_read(path, DYD_MAX_BUNDLE_BYTES, &data, &len, &diags) ==
+		0 &&
 	    dyd_bundle_verify(data, len, b->opt->bundle.password, &diags) ==
 		0 &&
 	    sha256_hex(data, len, it->sha256) == 0) {

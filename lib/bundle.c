@@ -2,6 +2,7 @@
  * in memory with libzip, and the verification of such a ZIP. */
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "report.h"
 #include "zipmem.h"
@@ -13,9 +14,6 @@
 
 #define MANIFEST_FORMAT "dyd.manifest/v1"
 #define MANIFEST_NAME "manifest.json"
-/* A bundle entry larger than this is not one dyd wrote: refuse to inflate
- * it (zip bombs). */
-#define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
 
 struct entry {
 	const char *name;
@@ -235,9 +233,7 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 		options = &defaults;
 	ctx.decision = d;
 	ctx.lang = options->lang ? options->lang
-				 : dyd_language_pick(d->record->language);
-	if (!ctx.lang)
-		ctx.lang = "en";
+				 : i18n_language_for(d->record->language);
 	if (!dyd_language_supported(ctx.lang)) {
 		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
 			 "language '%s' is not supported (en, id)", ctx.lang);

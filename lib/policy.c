@@ -53,26 +53,12 @@ static void lint(struct loader *L, const doc_node *n, const char *fmt, ...)
 
 static size_t push(struct loader *L, const char *seg)
 {
-	size_t saved = L->path.len;
-
-	strbuf_putc(&L->path, '/');
-	for (; *seg; seg++) {
-		if (*seg == '~')
-			strbuf_puts(&L->path, "~0");
-		else if (*seg == '/')
-			strbuf_puts(&L->path, "~1");
-		else
-			strbuf_putc(&L->path, *seg);
-	}
-	return saved;
+	return strbuf_pointer_push(&L->path, seg, strlen(seg));
 }
 
 static size_t push_index(struct loader *L, size_t i)
 {
-	size_t saved = L->path.len;
-
-	strbuf_printf(&L->path, "/%zu", i);
-	return saved;
+	return strbuf_pointer_index(&L->path, i);
 }
 
 static void pop(struct loader *L, size_t saved)

@@ -31,28 +31,12 @@ void record_problem(record_check *V, dyd_severity sev, const doc_node *n,
 
 size_t record_push(record_check *V, const char *seg, size_t len)
 {
-	size_t saved = V->path.len, i;
-
-	strbuf_putc(&V->path, '/');
-	for (i = 0; i < len; i++) {
-		if (seg[i] == '~')
-			strbuf_puts(&V->path, "~0");
-		else if (seg[i] == '/')
-			strbuf_puts(&V->path, "~1");
-		else
-			strbuf_putc(&V->path, seg[i]);
-	}
-	return saved;
+	return strbuf_pointer_push(&V->path, seg, len);
 }
 
 size_t record_push_index(record_check *V, size_t i)
 {
-	size_t saved = V->path.len;
-	char digits[24];
-
-	strbuf_putc(&V->path, '/');
-	strbuf_append(&V->path, digits, format_unsigned(i, digits));
-	return saved;
+	return strbuf_pointer_index(&V->path, i);
 }
 
 void record_pop(record_check *V, size_t saved)
