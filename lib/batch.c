@@ -15,12 +15,12 @@
  * on: the bundles and results end as those of an uninterrupted run.
  * Committing in input order also makes the outcome independent of the
  * number of workers and of the order in which they finish. */
-#define _GNU_SOURCE /* syncfs(), renameat2() */
 #include "account.h"
 #include "diag.h"
 #include "digest.h"
 #include "doc.h"
 #include "json_out.h"
+#include "output.h"
 #include "stream.h"
 #include "strbuf.h"
 
@@ -56,7 +56,7 @@ struct item {
 	bool done;
 	enum outcome outcome;
 	char *account_id;
-	char *tmp;    /* OUT_BUNDLE */
+	char *tmp;    /* OUT_BUNDLE: its name in the tmpdir */
 	bool replace; /* the existing bundle failed verification */
 	char sha256[SHA256_HEX_SIZE];
 	uint64_t bytes;
@@ -86,10 +86,12 @@ struct batch {
 	 * removing their temporary names in a directory of a few entries
 	 * leaves OUTDIR's (large) directory blocks to the final names, so
 	 * each group writes back fewer of them. */
-	char *tmpdir;
+	char *tmpdir; /* its path, for messages */
+	char tmpdir_name[80];
 	int tmpdir_fd;
-	char *results_path, *journal_path;
-	FILE *results;
+	char *results_path;
+	char journal_name[80]; /* in OUTDIR */
+	int results_fd;
 	/* --resume: the earlier run's lines, read in step with the input. */
 	FILE *old;
 	uint64_t old_remaining;
@@ -301,18 +303,13 @@ static char *bundle_path(const struct batch *b, const char *id)
 	return strbuf_detach(&sb);
 }
 
-static int write_all(int fd, const char *data, size_t len)
+/* The bundle's name in OUTDIR. */
+static char *bundle_name(const char *id)
 {
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	strbuf sb = STRBUF_INIT;
+
+	strbuf_printf(&sb, "%s.zip", id);
+	return strbuf_detach(&sb);
 }
 
 /* Whether OUTDIR has a sound bundle for the id; fills sha256 and bytes. */
@@ -354,9 +351,8 @@ static void work(struct batch *b, struct item *it)
 	dyd_decision *decision = NULL;
 	void *zip = NULL;
 	size_t ziplen = 0;
-	strbuf tmp = STRBUF_INIT;
 	const char *name;
-	int rc, fd;
+	int rc;
 
 	it->outcome = OUT_ERROR;
 	if (it->in.error) {
@@ -403,20 +399,17 @@ static void work(struct batch *b, struct item *it)
 		it->error = describe(&it->in, &diags);
 		goto out;
 	}
-	strbuf_printf(&tmp, "%s/bundle-XXXXXX", b->tmpdir);
-	if (tmp.failed)
-		goto nomem;
-	fd = mkstemp(tmp.data);
-	if (fd < 0 || write_all(fd, zip, ziplen) != 0 || close(fd) != 0) {
+	/* Flushed with the rest of its group, by one syncfs. */
+	if (output_temp_write(b->tmpdir_fd, "bundle-", zip, ziplen, false,
+			      &it->tmp) != 0) {
+		if (errno == ENOMEM)
+			goto nomem;
 		set_fatal(b, DYD_EIO, "cannot write a bundle in '%s': %s",
 			  b->outdir, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp.data);
 		goto out;
 	}
-	it->tmp = strbuf_detach(&tmp);
 	it->bytes = ziplen;
-	if (!it->tmp || sha256_hex(zip, ziplen, it->sha256))
+	if (sha256_hex(zip, ziplen, it->sha256))
 		goto nomem;
 	it->outcome = OUT_BUNDLE;
 	goto out;
@@ -432,7 +425,6 @@ shard:
 nomem:
 	set_fatal(b, DYD_ENOMEM, "out of memory");
 out:
-	strbuf_release(&tmp);
 	free(zip);
 	dyd_decision_free(decision);
 	dyd_record_free(record);
@@ -592,7 +584,7 @@ static int write_journal(struct batch *b, struct item **group,
 {
 	strbuf sb = STRBUF_INIT;
 	size_t i;
-	int fd, rc = 0;
+	int rc = 0;
 
 	for (i = 0; i < n; i++)
 		strbuf_printf(&sb,
@@ -604,28 +596,11 @@ static int write_journal(struct batch *b, struct item **group,
 		strbuf_release(&sb);
 		return DYD_ENOMEM;
 	}
-	fd = open(b->journal_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		  0600);
-	if (fd < 0 || write_all(fd, sb.data ? sb.data : "", sb.len) != 0 ||
-	    fsync(fd) != 0)
-		rc = DYD_EIO;
-	if (fd >= 0 && close(fd) != 0)
+	if (output_file_overwrite(b->outdir_fd, b->journal_name,
+				  sb.data ? sb.data : "", sb.len) != 0)
 		rc = DYD_EIO;
 	strbuf_release(&sb);
 	return rc;
-}
-
-static int put_in_place(const char *tmp, const char *path, bool replace)
-{
-	if (replace)
-		return rename(tmp, path);
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (link(tmp, path) != 0)
-		return -1;
-	return unlink(tmp);
 }
 
 static void count(struct batch *b, const char *status)
@@ -752,7 +727,7 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 				break;
 		if (k < m || (bundle_exists(b, it->account_id) &&
 			      !(it->replace && journal_find(b, first + i)))) {
-			unlink(it->tmp);
+			output_remove(b->tmpdir_fd, it->tmp);
 			if (set_duplicate(it))
 				goto nomem;
 			continue;
@@ -764,38 +739,36 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 	if (m) {
 		/* 1-2: the new bundles are on disk, and so is the journal
 		 * saying whose they are. */
-		if (syncfs(b->outdir_fd) != 0) {
-			for (k = 0; k < m; k++) {
-				int fd = open(moving[k]->tmp, O_RDONLY);
-				if (fd < 0 || fsync(fd) != 0)
+		if (output_fs_sync(b->outdir_fd) != 0) {
+			for (k = 0; k < m; k++)
+				if (output_file_sync(b->tmpdir_fd,
+						     moving[k]->tmp) != 0)
 					rc = DYD_EIO;
-				if (fd >= 0)
-					close(fd);
-			}
 		}
 		if (!rc)
 			rc = write_journal(b, moving, seqs, m);
 		/* 3: into place. */
 		for (k = 0; !rc && k < m; k++) {
-			char *path = bundle_path(b, moving[k]->account_id);
-			if (!path) {
+			char *name = bundle_name(moving[k]->account_id);
+			if (!name) {
 				rc = DYD_ENOMEM;
 				break;
 			}
-			if (put_in_place(moving[k]->tmp, path,
-					 moving[k]->replace) != 0)
+			if (output_rename(b->tmpdir_fd, moving[k]->tmp,
+					  b->outdir_fd, name,
+					  moving[k]->replace) != 0)
 				rc = DYD_EIO;
 			else {
 				free(moving[k]->tmp);
 				moving[k]->tmp = NULL;
 			}
-			free(path);
+			free(name);
 		}
 		/* The temporary names' removal first: a power cut between the
 		 * two then loses a bundle (remade on --resume) rather than
 		 * leaving two names for one inode that counts one link. */
-		if (!rc &&
-		    (fsync(b->tmpdir_fd) != 0 || fsync(b->outdir_fd) != 0))
+		if (!rc && (output_dir_sync(b->tmpdir_fd) != 0 ||
+			    output_dir_sync(b->outdir_fd) != 0))
 			rc = DYD_EIO;
 		if (rc) {
 			set_fatal(b, rc, "cannot put bundles in place: %s",
@@ -816,8 +789,7 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 		goto nomem;
 	}
 	if (lines.len &&
-	    (fwrite(lines.data, 1, lines.len, b->results) != lines.len ||
-	     fflush(b->results) != 0 || fsync(fileno(b->results)) != 0)) {
+	    output_append(b->results_fd, lines.data, lines.len) != 0) {
 		strbuf_release(&lines);
 		set_fatal(b, DYD_EIO, "cannot write the results file '%s': %s",
 			  b->results_path, strerror(errno));
@@ -830,10 +802,10 @@ nomem:
 	return DYD_ENOMEM;
 }
 
-static void item_release(struct item *it)
+static void item_release(struct batch *b, struct item *it)
 {
 	if (it->tmp) {
-		unlink(it->tmp);
+		output_remove(b->tmpdir_fd, it->tmp);
 		free(it->tmp);
 	}
 	free(it->account_id);
@@ -893,7 +865,7 @@ static void committer(struct batch *b)
 
 		pthread_mutex_lock(&b->mu);
 		for (uint64_t i = 0; i < n; i++)
-			item_release(&b->ring[(first + i) % b->cap]);
+			item_release(b, &b->ring[(first + i) % b->cap]);
 		b->committed += n;
 		pthread_cond_broadcast(&b->room_cv);
 		dyd_batch_progress p = b->progress;
@@ -961,13 +933,14 @@ static int open_tmpdir(struct batch *b)
 	struct dirent *e;
 	int fd;
 
-	strbuf_printf(&sb, "%s/%s-tmp", b->outdir, b->prefix);
+	snprintf(b->tmpdir_name, sizeof(b->tmpdir_name), "%s-tmp", b->prefix);
+	strbuf_printf(&sb, "%s/%s", b->outdir, b->tmpdir_name);
 	b->tmpdir = strbuf_detach(&sb);
 	if (!b->tmpdir)
 		return DYD_ENOMEM;
-	if (mkdir(b->tmpdir, 0700) != 0 && errno != EEXIST)
+	if (output_dir_create(b->outdir_fd, b->tmpdir_name) != 0)
 		goto fail;
-	b->tmpdir_fd = open(b->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	b->tmpdir_fd = output_dir_open(b->outdir_fd, b->tmpdir_name);
 	if (b->tmpdir_fd < 0)
 		goto fail;
 	fd = dup(b->tmpdir_fd);
@@ -979,7 +952,7 @@ static int open_tmpdir(struct batch *b)
 	}
 	while ((e = readdir(dir)))
 		if (e->d_name[0] != '.')
-			unlinkat(b->tmpdir_fd, e->d_name, 0);
+			output_remove(b->tmpdir_fd, e->d_name);
 	closedir(dir);
 	return 0;
 fail:
@@ -1032,10 +1005,12 @@ static int check_signature(struct batch *b, bool resuming)
 {
 	char *want = run_signature(b), *have = NULL, *path = NULL;
 	strbuf sb = STRBUF_INIT;
+	char name[80];
 	size_t len;
-	int rc = 0, fd;
+	int rc = 0;
 
-	strbuf_printf(&sb, "%s/%s-run.json", b->outdir, b->prefix);
+	snprintf(name, sizeof(name), "%s-run.json", b->prefix);
+	strbuf_printf(&sb, "%s/%s", b->outdir, name);
 	path = strbuf_detach(&sb);
 	if (!want || !path) {
 		rc = DYD_ENOMEM;
@@ -1055,15 +1030,12 @@ static int check_signature(struct batch *b, bool resuming)
 		}
 		goto out;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, want, strlen(want)) != 0 ||
-	    fsync(fd) != 0) {
+	if (output_file_overwrite(b->outdir_fd, name, want, strlen(want)) !=
+	    0) {
 		diag_add(b->diags, DYD_ERROR, path, 0, 0, NULL,
 			 "cannot write: %s", strerror(errno));
 		rc = DYD_EIO;
 	}
-	if (fd >= 0)
-		close(fd);
 out:
 	free(want);
 	free(have);
@@ -1082,7 +1054,7 @@ static int open_resume(struct batch *b)
 	off_t keep = 0, pos = 0;
 	int fd;
 
-	fd = open(b->results_path, O_RDWR | O_CLOEXEC);
+	fd = open(b->results_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 1 : DYD_EIO;
 	b->old = fdopen(fd, "r");
@@ -1099,9 +1071,13 @@ static int open_resume(struct batch *b)
 	}
 	free(line);
 	line = NULL;
-	if (ftruncate(fd, keep) != 0 || fseeko(b->old, 0, SEEK_SET) != 0)
+	if (output_truncate(AT_FDCWD, b->results_path, keep) != 0 ||
+	    fseeko(b->old, 0, SEEK_SET) != 0)
 		return DYD_EIO;
-	j = fopen(b->journal_path, "r");
+	fd = openat(b->outdir_fd, b->journal_name, O_RDONLY | O_CLOEXEC);
+	j = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (fd >= 0 && !j)
+		close(fd);
 	while (j && (n = getline(&line, &cap, j)) > 0) {
 		cJSON *o = cJSON_ParseWithLength(line, (size_t)n);
 		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
@@ -1142,7 +1118,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	unsigned jobs = o->jobs, started = 0, i;
 	strbuf sb = STRBUF_INIT;
 	bool have_results = false;
-	int rc = 0, fd;
+	int rc = 0;
 
 	memset(&b, 0, sizeof(b));
 	memset(summary, 0, sizeof(*summary));
@@ -1152,6 +1128,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	b.diags = diags;
 	b.outdir_fd = -1;
 	b.tmpdir_fd = -1;
+	b.results_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &b.start);
 	if (!jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1171,14 +1148,14 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	b.outdir = strdup(o->outdir);
 	if (!b.outdir)
 		return DYD_ENOMEM;
-	if (mkdir(b.outdir, 0700) != 0 && errno != EEXIST) {
+	if (output_dir_create(AT_FDCWD, b.outdir) != 0) {
 		diag_add(diags, DYD_ERROR, b.outdir, 0, 0, NULL,
 			 "cannot create the output directory: %s",
 			 strerror(errno));
 		rc = DYD_EIO;
 		goto out;
 	}
-	b.outdir_fd = open(b.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	b.outdir_fd = output_dir_open(AT_FDCWD, b.outdir);
 	if (b.outdir_fd < 0) {
 		diag_add(diags, DYD_ERROR, b.outdir, 0, 0, NULL,
 			 "cannot open the output directory: %s",
@@ -1194,9 +1171,9 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	else
 		strbuf_printf(&sb, "%s/results.jsonl", b.outdir);
 	b.results_path = strbuf_detach(&sb);
-	strbuf_printf(&sb, "%s/%s-journal.jsonl", b.outdir, b.prefix);
-	b.journal_path = strbuf_detach(&sb);
-	if (!b.results_path || !b.journal_path) {
+	snprintf(b.journal_name, sizeof(b.journal_name), "%s-journal.jsonl",
+		 b.prefix);
+	if (!b.results_path) {
 		rc = DYD_ENOMEM;
 		goto out;
 	}
@@ -1224,14 +1201,10 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 		rc = open_tmpdir(&b);
 	if (rc)
 		goto out;
-	fd = open(b.results_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		  0600);
-	b.results = fd >= 0 ? fdopen(fd, "a") : NULL;
-	if (!b.results) {
+	b.results_fd = output_append_open(AT_FDCWD, b.results_path);
+	if (b.results_fd < 0) {
 		diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
 			 "cannot open the results file: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		rc = DYD_EIO;
 		goto out;
 	}
@@ -1274,14 +1247,15 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i], NULL);
 	for (uint64_t k = b.committed; k < b.filled; k++)
-		item_release(&b.ring[k % b.cap]);
+		item_release(&b, &b.ring[k % b.cap]);
 	if (b.old_remaining && !b.fatal && o->resume)
 		set_fatal(&b, DYD_EUSAGE,
 			  "the results file has lines for records the input "
 			  "no longer has: resume with the same inputs");
 	rc = b.fatal;
 	if (!rc)
-		unlink(b.journal_path); /* every group is in the results */
+		/* every group is in the results */
+		output_remove(b.outdir_fd, b.journal_name);
 	b.progress.seconds = elapsed(&b);
 	*summary = b.progress;
 	if (o->progress)
@@ -1298,8 +1272,8 @@ out_sync:
 	pthread_mutex_destroy(&b.mu);
 out:
 	dyd_diags_release(&b.fatal_diags);
-	if (b.results)
-		fclose(b.results);
+	if (b.results_fd >= 0)
+		close(b.results_fd);
 	if (b.old)
 		fclose(b.old);
 	for (size_t k = 0; k < b.journal_count; k++)
@@ -1308,11 +1282,10 @@ out:
 	free(b.ring);
 	free(workers);
 	free(b.results_path);
-	free(b.journal_path);
 	if (b.tmpdir_fd >= 0) {
 		close(b.tmpdir_fd);
-		rmdir(
-		    b.tmpdir); /* empty unless a bundle could not be removed */
+		/* Empty unless a bundle could not be removed. */
+		output_dir_remove(b.outdir_fd, b.tmpdir_name);
 	}
 	free(b.tmpdir);
 	if (b.outdir_fd >= 0)

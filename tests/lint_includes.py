@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks every #include "..." of lib/ against the written layer order.
+"""Checks every #include "..." of lib/ against the written layer order,
+and that lib/output.c is the only file of lib/ that writes files.
 
 A file of lib/ may include the headers of its own module and of modules in
 lower layers, and nothing else: an include of a higher layer (upward) or of
@@ -54,6 +55,14 @@ LAYERS = [
 KNOWN = set()
 
 PUBLIC = "dyd.h"
+# Only the writer module touches the disk: the calls that create, change
+# or remove files, and opening a file for writing.
+WRITER = "output.c"
+WRITES = re.compile(
+    r"\b(write|pwrite|fwrite|rename|renameat2?|unlink|unlinkat|mkdir|"
+    r"mkdirat|rmdir|ftruncate|truncate|link|linkat|symlink|mkstemp|"
+    r"mkostemp|fsync|fdatasync|syncfs)\s*\(|O_WRONLY|O_RDWR|O_CREAT|"
+    r"fopen\s*\([^;]*\"[wa+]")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -130,6 +139,14 @@ def check(lib_files, cmd_files, layers):
                 problems.append(f"{at}: sideways include, from module "
                                 f"'{module}' to '{hmodule}' of the same "
                                 f"layer '{layer}'")
+    for name in sorted(lib_files):
+        if name == WRITER:
+            continue
+        text = lib_files[name]
+        for m in WRITES.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(f"lib/{name}:{line}: '{m.group(0).strip()}' "
+                            f"writes a file; only lib/{WRITER} does")
     cycle = find_cycle(graph)
     if cycle:
         problems.append("circular includes: " + " -> ".join(cycle))
@@ -173,6 +190,8 @@ def selftest():
         "unknown header": ({**good, "a.c": '#include "zz.h"\n'}, {},
                            "not a header"),
         "cmd private": (good, {"main.c": '#include "b.h"\n'}, "private"),
+        "a second writer": ({**good, "b.c": "fd = open(p, O_WRONLY);\n"},
+                            {}, "only lib/output.c"),
     }
     failures = []
     if check(good, {"main.c": '#include "dyd.h"\n#include "cli.h"\n',
