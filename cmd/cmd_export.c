@@ -64,17 +64,16 @@ int cmd_export(int argc, char **argv)
 	};
 	const char *policy_path = NULL, *as_of_text = NULL, *output = NULL;
 	const char *password_file = NULL;
+	dyd_export_options eopt = DYD_EXPORT_OPTIONS_INIT;
 	dyd_record_options ropt = DYD_RECORD_OPTIONS_INIT;
 	dyd_bundle_options bopt = DYD_BUNDLE_OPTIONS_INIT;
+	dyd_export_result result = {0};
 	dyd_write_options wopt = DYD_WRITE_OPTIONS_INIT;
 	dyd_diags diags = DYD_DIAGS_INIT;
 	dyd_policy *policy = NULL;
-	dyd_record *record = NULL;
-	dyd_decision *decision = NULL;
-	char *password = NULL, *default_output = NULL, *end;
-	void *zip = NULL;
+	char *password = NULL, *default_output = NULL, *end, *data = NULL;
 	bool encrypt = false;
-	size_t ziplen = 0;
+	size_t len;
 	dyd_time as_of;
 	long level;
 	int c, rc, status;
@@ -158,29 +157,36 @@ int cmd_export(int argc, char **argv)
 	status = cli_load_policy(policy_path, &policy);
 	if (status)
 		goto out;
-	rc = cli_evaluate_file(argv[optind], policy, &ropt, as_of, &record,
-			       &decision, &diags);
+	eopt.record = ropt;
+	eopt.bundle = bopt;
+	eopt.as_of = as_of;
+	rc = dyd_file_read(argv[optind], DYD_MAX_INPUT_BYTES, &data, &len,
+			   &diags);
 	if (rc == 0)
-		rc = dyd_bundle_build(&zip, &ziplen, decision, &bopt, &diags);
+		rc = dyd_export_record(
+		    &result, data, len,
+		    strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind],
+		    policy, &eopt, &diags);
 	if (rc == 0 && !output) {
-		size_t n = strlen(dyd_record_account_id(record)) + 5;
+		size_t n = strlen(result.account_id) + 5;
 		default_output = malloc(n);
 		if (!default_output)
 			rc = DYD_ENOMEM;
 		else
 			snprintf(default_output, n, "%s.zip",
-				 dyd_record_account_id(record));
+				 result.account_id);
 		output = default_output;
 	}
 	if (rc == 0 && strcmp(output, "-") == 0) {
 		cli_print_diags(&diags);
-		status = cli_write_stdout(zip, ziplen);
+		status = cli_write_stdout(result.zip, result.zip_len);
 		goto out;
 	}
 	if (rc == 0) {
 		wopt.cancelled = cli_signal_pending;
 		cli_signals_block();
-		rc = dyd_output_write(output, zip, ziplen, &wopt, &diags);
+		rc = dyd_output_write(output, result.zip, result.zip_len, &wopt,
+				      &diags);
 		cli_signals_unblock();
 	}
 	cli_print_diags(&diags);
@@ -188,13 +194,13 @@ int cmd_export(int argc, char **argv)
 		cli_error("out of memory");
 	status = cli_exit_code(rc);
 	if (rc == 0)
-		fprintf(stderr, "dyd: wrote %s (%zu bytes)\n", output, ziplen);
+		fprintf(stderr, "dyd: wrote %s (%zu bytes)\n", output,
+			result.zip_len);
 out:
-	free(zip);
+	dyd_export_result_release(&result);
+	free(data);
 	free(default_output);
 	cli_password_free(password);
-	dyd_decision_free(decision);
-	dyd_record_free(record);
 	dyd_policy_free(policy);
 	dyd_diags_release(&diags);
 	return status;

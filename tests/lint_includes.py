@@ -48,7 +48,13 @@ LAYERS = [
     ("output", {"output": ["output"]}),
     ("export", {"export": ["export"]}),
     ("record streams", {"stream": ["stream"]}),
-    ("batch", {"batch": ["batch"]}),
+    ("batch files", {"batch_results": ["batch_results"],
+                     "batch_journal": ["batch_journal"]}),
+    ("batch group decision", {"batch_plan": ["batch_plan"]}),
+    # batch.h is the state the reader, workers, committer and resume
+    # share, as libzip's zipint.h is for its zip_*.c.
+    ("batch", {"batch": ["batch", "batch_reader.c", "batch_worker.c",
+                         "batch_commit.c", "batch_resume.c"]}),
 ]
 
 # Known breaks of the order, each to be removed: (file, header).
