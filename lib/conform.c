@@ -17,15 +17,97 @@ static int compare_events(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* A terms_accepted event against the policy's terms versions; false when
+ * it is left out of the model. V->path is at the event. */
+static bool terms_event(record_check *V, const dyd_policy *policy,
+			const doc_node *e, record_event *ev)
+{
+	const doc_node *at = doc_get(e, "at"), *terms = doc_get(e, "terms"),
+		       *channel = doc_get(e, "channel");
+	char q[DIAG_QUOTE_MAX + 8], when[DYD_TIME_BUFSIZE];
+	size_t saved;
+
+	ev->type = EVENT_TERMS_ACCEPTED;
+	if (channel) {
+		saved = record_push(V, "channel", 7);
+		record_problem(V, V->strict ? DYD_ERROR : DYD_WARNING, channel,
+			       "a terms_accepted event has no channel%s",
+			       V->strict ? "" : " (ignored)");
+		record_pop(V, saved);
+	}
+	if (!terms) {
+		saved = record_push(V, "terms", 5);
+		record_problem(V, DYD_ERROR, e,
+			       "missing required field (the terms id that was "
+			       "accepted)");
+		record_pop(V, saved);
+		return false;
+	}
+	if (!doc_is_text(terms))
+		return false;
+	ev->terms = policy_terms_find(policy, terms->text, terms->len);
+	if (ev->terms == NO_INDEX) {
+		saved = record_push(V, "terms", 5);
+		diag_quote(q, sizeof(q), terms->text, terms->len);
+		record_problem(V, DYD_ERROR, terms,
+			       "unknown terms id '%s' (policy '%s' knows %zu "
+			       "terms versions)",
+			       q, policy->id, policy->terms_count);
+		record_pop(V, saved);
+		return false;
+	}
+	if (ev->at < policy->terms[ev->terms].effective) {
+		saved = record_push(V, "at", 2);
+		dyd_time_format(policy->terms[ev->terms].effective, when);
+		record_problem(V, DYD_ERROR, at,
+			       "terms '%s' accepted before they took effect "
+			       "at %s",
+			       policy->terms[ev->terms].id, when);
+		record_pop(V, saved);
+	}
+	return true;
+}
+
+/* An optout or optin event; false when it is left out of the model. */
+static bool choice_event(record_check *V, const doc_node *e,
+			 const doc_node *type, record_event *ev)
+{
+	const doc_node *terms = doc_get(e, "terms"),
+		       *channel = doc_get(e, "channel");
+	size_t saved;
+
+	if (!doc_is_text(channel)) {
+		if (!channel) {
+			saved = record_push(V, "channel", 7);
+			record_problem(V, DYD_ERROR, e,
+				       "missing required field (how the "
+				       "choice was made: 'checkbox', "
+				       "'settings' or 'support')");
+			record_pop(V, saved);
+		}
+		return false;
+	}
+	ev->type =
+	    strcmp(type->text, "optout") == 0 ? EVENT_OPTOUT : EVENT_OPTIN;
+	ev->channel = channel->text;
+	if (terms) {
+		saved = record_push(V, "terms", 5);
+		record_problem(V, V->strict ? DYD_ERROR : DYD_WARNING, terms,
+			       "an %s event names no terms%s", type->text,
+			       V->strict ? "" : " (ignored)");
+		record_pop(V, saved);
+	}
+	return true;
+}
+
 /* The rules that tie events to each other, to registration and to the
  * policy; run after the shape is known to be right. */
 static int collect_events(record_check *V, const dyd_policy *policy,
 			  const doc_node *events)
 {
 	dyd_record *rec = V->rec;
-	size_t i, saved, s2;
-	char q[DIAG_QUOTE_MAX + 8], when[DYD_TIME_BUFSIZE],
-	    reg[DYD_TIME_BUFSIZE];
+	size_t i, saved, s2, s3;
+	char when[DYD_TIME_BUFSIZE], reg[DYD_TIME_BUFSIZE];
 
 	if (!events || events->type != DOC_ARRAY || events->count == 0)
 		return 0;
@@ -37,9 +119,8 @@ static int collect_events(record_check *V, const dyd_policy *policy,
 		const doc_node *e = events->items[i];
 		const doc_node *type = doc_get(e, "type"),
 			       *at = doc_get(e, "at");
-		const doc_node *terms = doc_get(e, "terms"),
-			       *channel = doc_get(e, "channel");
 		record_event ev = {0};
+		bool keep;
 		s2 = record_push_index(V, i);
 		if (e->type != DOC_OBJECT || !doc_is_text(type) ||
 		    !doc_is_text(at) ||
@@ -48,87 +129,12 @@ static int collect_events(record_check *V, const dyd_policy *policy,
 			continue; /* already reported */
 		}
 		ev.index = i;
-		if (strcmp(type->text, "terms_accepted") == 0) {
-			ev.type = EVENT_TERMS_ACCEPTED;
-			if (channel) {
-				size_t s3 = record_push(V, "channel", 7);
-				record_problem(
-				    V, V->strict ? DYD_ERROR : DYD_WARNING,
-				    channel,
-				    "a terms_accepted event has no "
-				    "channel%s",
-				    V->strict ? "" : " (ignored)");
-				record_pop(V, s3);
-			}
-			if (!terms) {
-				size_t s3 = record_push(V, "terms", 5);
-				record_problem(
-				    V, DYD_ERROR, e,
-				    "missing required field (the terms "
-				    "id that was accepted)");
-				record_pop(V, s3);
-				record_pop(V, s2);
-				continue;
-			}
-			if (!doc_is_text(terms)) {
-				record_pop(V, s2);
-				continue;
-			}
-			ev.terms =
-			    policy_terms_find(policy, terms->text, terms->len);
-			if (ev.terms == NO_INDEX) {
-				size_t s3 = record_push(V, "terms", 5);
-				diag_quote(q, sizeof(q), terms->text,
-					   terms->len);
-				record_problem(
-				    V, DYD_ERROR, terms,
-				    "unknown terms id '%s' (policy '%s' "
-				    "knows %zu terms versions)",
-				    q, policy->id, policy->terms_count);
-				record_pop(V, s3);
-				record_pop(V, s2);
-				continue;
-			}
-			if (ev.at < policy->terms[ev.terms].effective) {
-				size_t s3 = record_push(V, "at", 2);
-				dyd_time_format(
-				    policy->terms[ev.terms].effective, when);
-				record_problem(
-				    V, DYD_ERROR, at,
-				    "terms '%s' accepted before they took "
-				    "effect at %s",
-				    policy->terms[ev.terms].id, when);
-				record_pop(V, s3);
-			}
-		} else if (doc_is_text(channel)) {
-			ev.type = strcmp(type->text, "optout") == 0
-				      ? EVENT_OPTOUT
-				      : EVENT_OPTIN;
-			ev.channel = channel->text;
-			if (terms) {
-				size_t s3 = record_push(V, "terms", 5);
-				record_problem(
-				    V, V->strict ? DYD_ERROR : DYD_WARNING,
-				    terms, "an %s event names no terms%s",
-				    type->text, V->strict ? "" : " (ignored)");
-				record_pop(V, s3);
-			}
-		} else {
-			if (!channel) {
-				size_t s3 = record_push(V, "channel", 7);
-				record_problem(
-				    V, DYD_ERROR, e,
-				    "missing required field (how the "
-				    "choice was made: 'checkbox', "
-				    "'settings' or 'support')");
-				record_pop(V, s3);
-			}
-			record_pop(V, s2);
-			continue;
-		}
-		if (rec->registered_at != INT64_MIN &&
+		keep = strcmp(type->text, "terms_accepted") == 0
+			   ? terms_event(V, policy, e, &ev)
+			   : choice_event(V, e, type, &ev);
+		if (keep && rec->registered_at != INT64_MIN &&
 		    ev.at < rec->registered_at) {
-			size_t s3 = record_push(V, "at", 2);
+			s3 = record_push(V, "at", 2);
 			dyd_time_format(ev.at, when);
 			dyd_time_format(rec->registered_at, reg);
 			record_problem(V, DYD_ERROR, at,
@@ -136,7 +142,8 @@ static int collect_events(record_check *V, const dyd_policy *policy,
 				       when, reg);
 			record_pop(V, s3);
 		}
-		rec->events[rec->event_count++] = ev;
+		if (keep)
+			rec->events[rec->event_count++] = ev;
 		record_pop(V, s2);
 	}
 	record_pop(V, saved);

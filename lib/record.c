@@ -68,11 +68,95 @@ static bool check_text(record_check *V, const doc_node *n, char *q,
 }
 
 /* Checks one value against its field spec. */
+static void check_enum(record_check *V, const doc_node *n, const field_spec *f)
+{
+	char q[DIAG_QUOTE_MAX + 8];
+	strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (!check_text(V, n, q, sizeof(q)))
+		return;
+	for (i = 0; f->values[i]; i++)
+		if (strcmp(f->values[i], n->text) == 0)
+			return;
+	list_values(&sb, f->values);
+	record_problem(V, DYD_ERROR, n, "'%s' is not one of %s", q,
+		       sb.data ? sb.data : "");
+	strbuf_release(&sb);
+}
+
+static void check_count(record_check *V, const doc_node *n)
+{
+	if (doc_is_number(n) && n->number >= 0 &&
+	    n->number <= 9007199254740992.0 &&
+	    n->number == (double)(int64_t)n->number)
+		return;
+	if (doc_is_number(n))
+		record_problem(V, DYD_ERROR, n,
+			       "expected a whole number of at least 0, not %g",
+			       n->number);
+	else
+		record_problem(V, DYD_ERROR, n,
+			       "expected a whole number of at least 0, not %s",
+			       doc_type_name(n));
+}
+
+static void check_country(record_check *V, const doc_node *n)
+{
+	char q[DIAG_QUOTE_MAX + 8];
+
+	if (!check_text(V, n, q, sizeof(q)) ||
+	    iso3166_alpha2_known(n->text, n->len))
+		return;
+	if (n->len == 2 &&
+	    iso3166_alpha2_known((char[]){(char)(n->text[0] & ~0x20),
+					  (char)(n->text[1] & ~0x20)},
+				 2))
+		record_problem(V, DYD_ERROR, n,
+			       "'%s' is not an ISO 3166-1 alpha-2 code; write "
+			       "it in upper case",
+			       q);
+	else
+		record_problem(V, DYD_ERROR, n,
+			       "'%s' is not an ISO 3166-1 alpha-2 country code "
+			       "(such as 'ID' or 'DE')",
+			       q);
+}
+
+static void check_value(record_check *V, const doc_node *n,
+			const field_spec *f);
+
+/* An array field: phone numbers, or objects of f->sub. */
+static void check_list(record_check *V, const doc_node *n, const field_spec *f)
+{
+	static const field_spec phone = {"phone", FIELD_PHONE, true, NULL,
+					 NULL};
+	size_t i, saved;
+
+	if (n->type != DOC_ARRAY) {
+		record_problem(V, DYD_ERROR, n, "expected an array, not %s",
+			       doc_type_name(n));
+		return;
+	}
+	for (i = 0; i < n->count; i++) {
+		const doc_node *item = n->items[i];
+		saved = record_push_index(V, i);
+		if (f->kind == FIELD_PHONE_LIST)
+			check_value(V, item, &phone);
+		else if (item->type != DOC_OBJECT)
+			record_problem(V, DYD_ERROR, item,
+				       "expected an object, not %s",
+				       doc_type_name(item));
+		else
+			check_object(V, item, f->sub);
+		record_pop(V, saved);
+	}
+}
+
 static void check_value(record_check *V, const doc_node *n, const field_spec *f)
 {
 	char q[DIAG_QUOTE_MAX + 8];
 	dyd_time t;
-	size_t i, saved;
 
 	switch (f->kind) {
 	case FIELD_TEXT:
@@ -101,19 +185,7 @@ static void check_value(record_check *V, const doc_node *n, const field_spec *f)
 			    V->verbose ? "' is " : "");
 		break;
 	case FIELD_ENUM:
-		if (check_text(V, n, q, sizeof(q))) {
-			for (i = 0; f->values[i]; i++)
-				if (strcmp(f->values[i], n->text) == 0)
-					break;
-			if (!f->values[i]) {
-				strbuf sb = STRBUF_INIT;
-				list_values(&sb, f->values);
-				record_problem(V, DYD_ERROR, n,
-					       "'%s' is not one of %s", q,
-					       sb.data ? sb.data : "");
-				strbuf_release(&sb);
-			}
-		}
+		check_enum(V, n, f);
 		break;
 	case FIELD_BOOL:
 		if (n->type != DOC_BOOL)
@@ -122,22 +194,7 @@ static void check_value(record_check *V, const doc_node *n, const field_spec *f)
 				       doc_type_name(n));
 		break;
 	case FIELD_COUNT:
-		if (!doc_is_number(n) || n->number < 0 ||
-		    n->number > 9007199254740992.0 ||
-		    n->number != (double)(int64_t)n->number) {
-			if (doc_is_number(n))
-				record_problem(
-				    V, DYD_ERROR, n,
-				    "expected a whole number of at least "
-				    "0, not %g",
-				    n->number);
-			else
-				record_problem(
-				    V, DYD_ERROR, n,
-				    "expected a whole number of at least "
-				    "0, not %s",
-				    doc_type_name(n));
-		}
+		check_count(V, n);
 		break;
 	case FIELD_NUMBER:
 		if (!doc_is_number(n))
@@ -173,25 +230,7 @@ static void check_value(record_check *V, const doc_node *n, const field_spec *f)
 			    q);
 		break;
 	case FIELD_COUNTRY:
-		if (check_text(V, n, q, sizeof(q)) &&
-		    !iso3166_alpha2_known(n->text, n->len)) {
-			if (n->len == 2 &&
-			    iso3166_alpha2_known(
-				(char[]){(char)(n->text[0] & ~0x20),
-					 (char)(n->text[1] & ~0x20)},
-				2))
-				record_problem(
-				    V, DYD_ERROR, n,
-				    "'%s' is not an ISO 3166-1 alpha-2 "
-				    "code; write it in upper case",
-				    q);
-			else
-				record_problem(
-				    V, DYD_ERROR, n,
-				    "'%s' is not an ISO 3166-1 alpha-2 "
-				    "country code (such as 'ID' or 'DE')",
-				    q);
-		}
+		check_country(V, n);
 		break;
 	case FIELD_LANGUAGE:
 		if (check_text(V, n, q, sizeof(q)) &&
@@ -213,28 +252,7 @@ static void check_value(record_check *V, const doc_node *n, const field_spec *f)
 	case FIELD_OBJECT_LIST:
 	case FIELD_PHONE_LIST:
 	case FIELD_EVENT_LIST:
-		if (n->type != DOC_ARRAY) {
-			record_problem(V, DYD_ERROR, n,
-				       "expected an array, not %s",
-				       doc_type_name(n));
-			break;
-		}
-		for (i = 0; i < n->count; i++) {
-			const doc_node *item = n->items[i];
-			saved = record_push_index(V, i);
-			if (f->kind == FIELD_PHONE_LIST) {
-				static const field_spec phone = {
-				    "phone", FIELD_PHONE, true, NULL, NULL};
-				check_value(V, item, &phone);
-			} else if (item->type != DOC_OBJECT) {
-				record_problem(V, DYD_ERROR, item,
-					       "expected an object, not %s",
-					       doc_type_name(item));
-			} else {
-				check_object(V, item, f->sub);
-			}
-			record_pop(V, saved);
-		}
+		check_list(V, n, f);
 		break;
 	}
 }

@@ -270,6 +270,78 @@ static void check_report(struct verifier *v, const char *text, size_t len,
 	cJSON_Delete(r);
 }
 
+/* Every entry is either the manifest or listed in it. */
+static void check_listing(struct verifier *v, zip_int64_t count,
+			  const cJSON *files)
+{
+	const cJSON *f;
+	zip_int64_t i;
+
+	for (i = 0; i < count; i++) {
+		const char *name = zip_get_name(v->za, (zip_uint64_t)i, 0);
+		bool listed = strcmp(name, "manifest.json") == 0;
+		cJSON_ArrayForEach(f, files)
+		{
+			const char *n = string_at(f, "name", NULL);
+			listed = listed || (n && strcmp(n, name) == 0);
+		}
+		if (!listed)
+			problem(v, name, NULL,
+				"is in the bundle but not in the manifest");
+	}
+}
+
+/* Each file the manifest lists: there, of its size and SHA-256, and
+ * report.json a report. */
+static void check_files(struct verifier *v, const cJSON *files,
+			const cJSON *manifest)
+{
+	const cJSON *f;
+	zip_int64_t i;
+	char *text;
+	size_t tlen;
+
+	i = 0;
+	cJSON_ArrayForEach(f, files)
+	{
+		const char *name = string_at(f, "name", NULL);
+		const char *sha = string_at(f, "sha256", NULL);
+		const cJSON *size = cJSON_GetObjectItemCaseSensitive(f, "size");
+		char got[SHA256_HEX_SIZE], ptr[48];
+		zip_int64_t idx;
+
+		snprintf(ptr, sizeof(ptr), "/files/%lld", (long long)i++);
+		if (!name || !sha || !cJSON_IsNumber(size)) {
+			problem(v, "manifest.json", ptr,
+				"needs a name, a size and a sha256");
+			continue;
+		}
+		idx = zip_name_locate(v->za, name, 0);
+		if (idx < 0) {
+			problem(v, name, NULL,
+				"is in the manifest but missing from the "
+				"bundle");
+			continue;
+		}
+		text = read_entry(v, idx, name, &tlen);
+		if (!text)
+			continue;
+		if ((double)tlen != size->valuedouble)
+			problem(v, name, NULL,
+				"is %zu bytes; the manifest says %.0f", tlen,
+				size->valuedouble);
+		if (sha256_hex(text, tlen, got))
+			v->oom = true;
+		else if (strcmp(got, sha) != 0)
+			problem(v, name, NULL,
+				"SHA-256 %s differs from the manifest's %.64s",
+				got, sha);
+		if (strcmp(name, "report.json") == 0)
+			check_report(v, text, tlen, manifest);
+		free(text);
+	}
+}
+
 int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		      dyd_diags *diags)
 {
@@ -335,59 +407,8 @@ int dyd_bundle_verify(const void *data, size_t len, const char *password,
 		problem(&v, "manifest.json", "/format",
 			"'%.40s' is not dyd.manifest/v1", f->valuestring);
 	files = member(&v, "manifest.json", manifest, "files", cJSON_Array, "");
-	/* Every entry is either the manifest or listed in it. */
-	for (i = 0; i < count; i++) {
-		const char *name = zip_get_name(v.za, (zip_uint64_t)i, 0);
-		bool listed = strcmp(name, "manifest.json") == 0;
-		cJSON_ArrayForEach(f, files)
-		{
-			const char *n = string_at(f, "name", NULL);
-			listed = listed || (n && strcmp(n, name) == 0);
-		}
-		if (!listed)
-			problem(&v, name, NULL,
-				"is in the bundle but not in the manifest");
-	}
-	i = 0;
-	cJSON_ArrayForEach(f, files)
-	{
-		const char *name = string_at(f, "name", NULL);
-		const char *sha = string_at(f, "sha256", NULL);
-		const cJSON *size = cJSON_GetObjectItemCaseSensitive(f, "size");
-		char got[SHA256_HEX_SIZE], ptr[48];
-		zip_int64_t idx;
-
-		snprintf(ptr, sizeof(ptr), "/files/%lld", (long long)i++);
-		if (!name || !sha || !cJSON_IsNumber(size)) {
-			problem(&v, "manifest.json", ptr,
-				"needs a name, a size and a sha256");
-			continue;
-		}
-		idx = zip_name_locate(v.za, name, 0);
-		if (idx < 0) {
-			problem(&v, name, NULL,
-				"is in the manifest but missing from the "
-				"bundle");
-			continue;
-		}
-		text = read_entry(&v, idx, name, &tlen);
-		if (!text)
-			continue;
-		if ((double)tlen != size->valuedouble)
-			problem(&v, name, NULL,
-				"is %zu bytes; the manifest says %.0f", tlen,
-				size->valuedouble);
-		if (sha256_hex(text, tlen, got))
-			v.oom = true;
-		else if (strcmp(got, sha) != 0)
-			problem(&v, name, NULL,
-				"SHA-256 %s differs from the manifest's %.64s",
-				got, sha);
-		if (strcmp(name, "report.json") == 0)
-			check_report(&v, text, tlen, manifest);
-		free(text);
-		text = NULL;
-	}
+	check_listing(&v, count, files);
+	check_files(&v, files, manifest);
 	if (zip_name_locate(v.za, "report.json", 0) < 0)
 		problem(&v, "report.json", NULL, "missing from the bundle");
 	if (zip_name_locate(v.za, "report.html", 0) < 0)
