@@ -1,0 +1,100 @@
+/* Small helpers the unit tests share: a scratch directory and whole
+ * files. Each aborts the test (cmocka's fail_msg) when the system fails. */
+#ifndef DYD_TEST_UTIL_H
+#define DYD_TEST_UTIL_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A new empty directory under $TMPDIR or /tmp; the caller frees the
+ * name and removes it with rm_tree(). */
+static inline char *make_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *path = malloc(4096);
+
+	if (!path)
+		fail_msg("out of memory");
+	snprintf(path, 4096, "%s/dyd-unit-XXXXXX", base ? base : "/tmp");
+	if (!mkdtemp(path))
+		fail_msg("mkdtemp: %s", strerror(errno));
+	return path;
+}
+
+static inline void rm_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[4096];
+
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		rm_tree(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static inline void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+}
+
+/* The file's bytes, NUL-terminated (malloc'd), or NULL when it is not
+ * there. */
+static inline char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4097 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			if (!buf)
+				fail_msg("out of memory");
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* How many entries (other than . and ..) the directory has. */
+static inline int count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+#endif
