@@ -22,8 +22,9 @@ static void test_account_id(void **state)
 	OK(account_id_valid, "a");
 	OK(account_id_valid, "siti.rahayu");
 	OK(account_id_valid, "A-Z_0.9");
-	OK(account_id_valid, "...");   /* only "." and ".." name directories */
-	OK(account_id_valid, ".hidden"); /* allowed: the bundle is .hidden.zip */
+	OK(account_id_valid, "..."); /* only "." and ".." name directories */
+	OK(account_id_valid,
+	   ".hidden"); /* allowed: the bundle is .hidden.zip */
 	BAD(account_id_valid, "");
 	BAD(account_id_valid, ".");
 	BAD(account_id_valid, "..");

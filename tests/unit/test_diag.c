@@ -35,7 +35,8 @@ static void test_format_leaves_out_what_is_unknown(void **state)
 	diag_add(&diags, DYD_ERROR, NULL, 5, 5, NULL, "nowhere");
 	assert_int_equal(diags.count, 4);
 	assert_int_equal(diags.errors, 3);
-	assert_formats(&diags.items[0], "a.yaml:3:7: error: /events/0: bad thing");
+	assert_formats(&diags.items[0],
+		       "a.yaml:3:7: error: /events/0: bad thing");
 	assert_formats(&diags.items[1], "a.yaml:3: warning: no column");
 	/* No line: no column either; the root pointer "" shows as "/". */
 	assert_formats(&diags.items[2], "a.json: error: /: root");
@@ -125,8 +126,8 @@ static void test_json(void **state)
 		  "E.164\"},{\"file\":null,\"severity\":\"warning\",\"line\":4,"
 		  "\"column\":2,\"pointer\":null,\"message\":\"w\"}]");
 	free(text);
-	text = dyd_file_result_json("r.json", false, "account_id", NULL,
-				    &diags);
+	text =
+	    dyd_file_result_json("r.json", false, "account_id", NULL, &diags);
 	arr = cJSON_Parse(text);
 	assert_non_null(arr);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(arr, "account_id")));

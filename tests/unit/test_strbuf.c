@@ -109,8 +109,8 @@ static void test_enomem_in_realloc(void **state)
 
 static void test_number_formatters_match_printf(void **state)
 {
-	static const unsigned long long u[] = {0, 1, 9, 10, 99, 1000000,
-					       ULLONG_MAX};
+	static const unsigned long long u[] = {0,  1,	    9,	       10,
+					       99, 1000000, ULLONG_MAX};
 	static const long long s[] = {0, -1, 1, -10, LLONG_MAX, LLONG_MIN};
 	char buf[32], want[32], *end;
 	size_t i, n;

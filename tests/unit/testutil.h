@@ -39,11 +39,25 @@ static inline void rm_tree(const char *path)
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		rm_tree(sub);
+		if (snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) <
+		    (int)sizeof(sub))
+			rm_tree(sub);
 	}
 	closedir(d);
 	rmdir(path);
+}
+
+/* dir/name, in one of four rotating buffers: good for a few at a time. */
+static inline char *join(const char *dir, const char *name)
+{
+	static char buf[4][4096];
+	static int k;
+
+	k = (k + 1) % 4;
+	if (snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name) >=
+	    (int)sizeof(buf[k]))
+		fail_msg("path too long: %s/%s", dir, name);
+	return buf[k];
 }
 
 static inline void write_file(const char *path, const void *data, size_t len)
