@@ -111,4 +111,16 @@ static inline int count_entries(const char *path)
 	return n;
 }
 
+#ifdef DYD_H
+/* The default policy, or a failed test. */
+static inline int load_policy(dyd_policy **out)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	int rc = dyd_policy_load_default(out, &diags);
+
+	dyd_diags_release(&diags);
+	return rc;
+}
+#endif
+
 #endif
