@@ -167,7 +167,8 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	}
 	start->fn = fn;
 	start->arg = arg;
-	start->index = __atomic_add_fetch(&threads_created, 1, __ATOMIC_RELAXED);
+	start->index =
+	    __atomic_add_fetch(&threads_created, 1, __ATOMIC_RELAXED);
 	if (start->index >= THREADS_MAX)
 		start->index = THREADS_MAX - 1;
 	rc = real(thread, attr, thread_main, start);

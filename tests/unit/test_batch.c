@@ -15,7 +15,6 @@
 
 #define RECORDS 150 /* more than two groups of 64 */
 
-static dyd_policy *policy;
 static char *dir, *input;
 
 static int setup(void **state)

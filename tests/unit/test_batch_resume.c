@@ -16,7 +16,6 @@
 static struct batch b;
 static dyd_batch_options opt = DYD_BATCH_OPTIONS_INIT;
 static dyd_diags diags = DYD_DIAGS_INIT;
-static dyd_policy *policy;
 static char *dir;
 
 static int setup(void **state)

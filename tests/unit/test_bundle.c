@@ -15,7 +15,6 @@
 #include "dyd.h"
 #include "testutil.h"
 
-static dyd_policy *policy;
 static char *record_text;
 static size_t record_len;
 

@@ -16,21 +16,6 @@
 	"account_id: a\nphone: '+6281234567890'\n"                             \
 	"registered_at: 2015-03-01T03:00:00Z\n"
 
-static dyd_policy *policy;
-
-static int setup(void **state)
-{
-	(void)state;
-	return load_policy(&policy);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	dyd_policy_free(policy);
-	return 0;
-}
-
 static int load(const char *yaml, bool strict, dyd_record **rec,
 		dyd_diags *diags)
 {
@@ -151,5 +136,5 @@ int main(void)
 	    cmocka_unit_test(test_strict_makes_ignored_parts_errors),
 	    cmocka_unit_test(test_dropped_events_are_not_in_the_model),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, policy_setup, policy_teardown);
 }

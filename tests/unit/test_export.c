@@ -11,21 +11,6 @@
 #include "dyd.h"
 #include "testutil.h"
 
-static dyd_policy *policy;
-
-static int setup(void **state)
-{
-	(void)state;
-	return load_policy(&policy);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	dyd_policy_free(policy);
-	return 0;
-}
-
 static const char good[] =
     "{\"account_id\": \"a.b\", \"phone\": \"+6281234567890\", "
     "\"registered_at\": \"2015-01-01T00:00:00Z\"}";
@@ -151,5 +136,5 @@ int main(void)
 	    cmocka_unit_test(test_wanted_is_asked_with_the_id),
 	    cmocka_unit_test(test_failures_keep_what_is_known),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, policy_setup, policy_teardown);
 }

@@ -21,7 +21,6 @@ static int setup(void **state)
 	dyd_export_options eopt = DYD_EXPORT_OPTIONS_INIT;
 	dyd_export_result res;
 	dyd_diags diags = DYD_DIAGS_INIT;
-	dyd_policy *policy = NULL;
 	char path[4096], *text;
 	size_t len;
 	int rc;
@@ -38,7 +37,6 @@ static int setup(void **state)
 	bundle_len = res.zip_len;
 	res.zip = NULL;
 	dyd_export_result_release(&res);
-	dyd_policy_free(policy);
 	dyd_diags_release(&diags);
 	free(text);
 	return rc;
@@ -47,6 +45,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	dyd_policy_free(policy);
 	free(bundle);
 	return 0;
 }

@@ -121,6 +121,23 @@ static inline int load_policy(dyd_policy **out)
 	dyd_diags_release(&diags);
 	return rc;
 }
+
+/* The default policy for a group of tests: cmocka group setup and
+ * teardown. */
+static dyd_policy *policy __attribute__((unused));
+
+static inline int policy_setup(void **state)
+{
+	(void)state;
+	return load_policy(&policy);
+}
+
+static inline int policy_teardown(void **state)
+{
+	(void)state;
+	dyd_policy_free(policy);
+	return 0;
+}
 #endif
 
 #endif
