@@ -73,31 +73,36 @@ static int export_write(const char *output, const void *zip, size_t len,
 static int export_run(const char *path, struct export_args *a,
 		      const dyd_policy *policy, dyd_time as_of)
 {
+	dyd_export_options eopt = DYD_EXPORT_OPTIONS_INIT;
+	dyd_export_result result = {0};
 	dyd_diags diags = DYD_DIAGS_INIT;
-	dyd_record *record = NULL;
-	dyd_decision *decision = NULL;
-	char *default_output = NULL;
+	char *data = NULL, *default_output = NULL;
 	const char *output = a->output;
-	void *zip = NULL;
-	size_t ziplen = 0;
+	size_t len;
 	int rc, status;
 
-	rc = cli_evaluate_file(path, policy, &a->eval.record, as_of, &record,
-			       &decision, &diags);
+	eopt.record = a->eval.record;
+	eopt.bundle = a->bundle.options;
+	eopt.as_of = as_of;
+	rc = dyd_file_read(path, DYD_MAX_INPUT_BYTES, &data, &len, &diags);
 	if (rc == 0)
-		rc = dyd_bundle_build(&zip, &ziplen, decision,
-				      &a->bundle.options, &diags);
+		rc =
+		    dyd_export_record(&result, data, len,
+				      strcmp(path, "-") == 0 ? "<stdin>" : path,
+				      policy, &eopt, &diags);
 	if (rc == 0 && !output) {
-		const char *id = dyd_record_account_id(record);
-		default_output = malloc(strlen(id) + 5);
+		size_t n = strlen(result.account_id) + 5;
+		default_output = malloc(n);
 		if (!default_output)
 			rc = DYD_ENOMEM;
 		else
-			sprintf(default_output, "%s.zip", id);
+			snprintf(default_output, n, "%s.zip",
+				 result.account_id);
 		output = default_output;
 	}
 	if (rc == 0) {
-		status = export_write(output, zip, ziplen, &a->write, &diags);
+		status = export_write(output, result.zip, result.zip_len,
+				      &a->write, &diags);
 	} else if (rc == DYD_EUSAGE) {
 		status = cli_usage_diags("export", &diags);
 	} else {
@@ -106,10 +111,9 @@ static int export_run(const char *path, struct export_args *a,
 			cli_error("out of memory");
 		status = cli_exit_code(rc);
 	}
-	free(zip);
+	dyd_export_result_release(&result);
+	free(data);
 	free(default_output);
-	dyd_decision_free(decision);
-	dyd_record_free(record);
 	dyd_diags_release(&diags);
 	return status;
 }

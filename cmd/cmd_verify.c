@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BUNDLE_MAX_BYTES (512u * 1024u * 1024u)
-
 struct verify_args {
 	const char *password_file;
 	bool json;
@@ -68,7 +66,7 @@ static int verify_file(const char *path, bool first, bool json,
 	size_t len;
 	int rc, status, printed;
 
-	rc = dyd_file_read(path, BUNDLE_MAX_BYTES, &data, &len, &diags);
+	rc = dyd_file_read(path, DYD_MAX_BUNDLE_BYTES, &data, &len, &diags);
 	if (rc == DYD_EINVALID)
 		rc = DYD_EIO; /* too large to be a bundle */
 	if (rc == 0)

@@ -1,118 +1,17 @@
-/* Batch exports. A reader thread splits the inputs into records, worker
- * threads turn records into bundles in temporary files, and the calling
- * thread commits them in input order, a group at a time:
- *
- *   1. flush the group's temporary files to disk (one syncfs);
- *   2. write the journal: which records are about to get which bundle;
- *   3. rename each temporary file to OUTDIR/<account_id>.zip, never
- *      replacing one (an existing name is a duplicate account id);
- *   4. flush the directory, append the group's results lines, flush them.
- *
- * So a results line says ok only once its bundle is durable, and after a
- * kill at any point the results file is a prefix of the clean run's, with
- * at most the journal's group renamed beyond it. --resume replays that
- * prefix (checking each bundle), settles the journal's group, and carries
- * on: the bundles and results end as those of an uninterrupted run.
- * Committing in input order also makes the outcome independent of the
- * number of workers and of the order in which they finish. */
-#define _GNU_SOURCE /* syncfs(), renameat2() */
+/* Batch exports: setting up, the threads, and what is left at the end.
+ * How a batch works is told in batch.h. */
+#include "batch.h"
 #include "diag.h"
-#include "digest.h"
-#include "doc.h"
-#include "json_out.h"
-#include "stream.h"
-#include "strbuf.h"
-#include "tz.h"
+#include "output.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-#define GROUP_MAX 64
-/* How long the committer waits for a group to fill up once its first
- * record is ready: each group costs a syncfs and three fsyncs, so a group
- * per record (as one worker would give) cost more than the bundle's
- * deflate; results lines come at most this much later. */
-#define GROUP_WAIT_NS (200 * 1000000L)
-#define BUNDLE_MAX_BYTES (512u * 1024u * 1024u)
-
-enum outcome {
-	OUT_ERROR,    /* the record is bad */
-	OUT_NOT_MINE, /* another shard's */
-	OUT_BUNDLE,   /* a new bundle in a temporary file */
-	OUT_EXISTS,   /* OUTDIR already has a bundle that verifies */
-};
-
-struct item {
-	stream_item in;
-	bool done;
-	enum outcome outcome;
-	char *account_id;
-	char *tmp;    /* OUT_BUNDLE */
-	bool replace; /* the existing bundle failed verification */
-	char sha256[SHA256_HEX_SIZE];
-	uint64_t bytes;
-	char *error;
-};
-
-/* A results line of an earlier run, for --resume. */
-struct old_line {
-	char *status, *account_id, *source, *sha256, *error;
-};
-
-struct journal_entry {
-	uint64_t seq;
-	char *account_id;
-	char sha256[SHA256_HEX_SIZE];
-};
-
-struct batch {
-	const dyd_batch_options *opt;
-	const char *const *inputs;
-	size_t input_count;
-	dyd_diags *diags;
-	char *outdir;
-	int outdir_fd;
-	char prefix[64]; /* ".dyd" or ".dyd-K-of-N": the run's own files */
-	/* Bundles are written here, then renamed into OUTDIR: creating and
-	 * removing their temporary names in a directory of a few entries
-	 * leaves OUTDIR's (large) directory blocks to the final names, so
-	 * each group writes back fewer of them. */
-	char *tmpdir;
-	int tmpdir_fd;
-	char *results_path, *journal_path;
-	FILE *results;
-	/* --resume: the earlier run's lines, read in step with the input. */
-	FILE *old;
-	uint64_t old_remaining;
-	struct journal_entry *journal;
-	size_t journal_count;
-
-	pthread_mutex_t mu;
-	/* Each thread waits on its own condition, so a record done does not
-	 * wake the reader, nor a record read the committer. */
-	pthread_cond_t work_cv;	  /* workers: a record to do, or the end */
-	pthread_cond_t room_cv;	  /* reader: room in the ring */
-	pthread_cond_t commit_cv; /* committer: something to commit */
-	struct item *ring;
-	uint64_t cap, filled, claimed, committed;
-	bool input_done, stop;
-	int fatal;	       /* first output failure */
-	dyd_diags fatal_diags; /* its diagnostics, from any thread */
-
-	dyd_batch_progress progress;
-	struct timespec start;
-	double last_progress;
-};
 
 unsigned dyd_shard_of(const char *account_id, unsigned count)
 {
@@ -125,7 +24,7 @@ unsigned dyd_shard_of(const char *account_id, unsigned count)
 	return count ? (unsigned)(h % count) : 0;
 }
 
-static double elapsed(const struct batch *b)
+double batch_elapsed(const struct batch *b)
 {
 	struct timespec now;
 
@@ -134,18 +33,14 @@ static double elapsed(const struct batch *b)
 	       (double)(now.tv_nsec - b->start.tv_nsec) / 1e9;
 }
 
-/* For a change every thread must see: stop, or the end of the input. */
-static void wake_all(struct batch *b)
+void batch_wake_all(struct batch *b)
 {
 	pthread_cond_broadcast(&b->work_cv);
 	pthread_cond_broadcast(&b->room_cv);
 	pthread_cond_broadcast(&b->commit_cv);
 }
 
-static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
+void batch_set_fatal(struct batch *b, int rc, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -160,150 +55,11 @@ static void set_fatal(struct batch *b, int rc, const char *fmt, ...)
 			 "%s", msg);
 	}
 	b->stop = true;
-	wake_all(b);
+	batch_wake_all(b);
 	pthread_mutex_unlock(&b->mu);
 }
 
-/* --- reading ------------------------------------------------------------ */
-
-static void *reader_main(void *arg)
-{
-	struct batch *b = arg;
-	size_t i;
-
-	for (i = 0; i < b->input_count; i++) {
-		dyd_diags diags = DYD_DIAGS_INIT;
-		record_stream *s = NULL;
-		stream_item in;
-		int r = record_stream_open(&s, b->inputs[i], &diags);
-
-		if (r) {
-			/* An unreadable input is one failed "record". */
-			memset(&in, 0, sizeof(in));
-			in.where = strdup(strcmp(b->inputs[i], "-") == 0
-					      ? "<stdin>"
-					      : b->inputs[i]);
-			in.error = diags.count ? strdup(diags.items[0].message)
-					       : strdup("cannot read");
-			r = 1;
-		} else {
-			r = record_stream_next(s, &in, &diags);
-		}
-		while (r > 0) {
-			struct item *it;
-			pthread_mutex_lock(&b->mu);
-			while (!b->stop && b->filled - b->committed >= b->cap)
-				pthread_cond_wait(&b->room_cv, &b->mu);
-			if (b->stop) {
-				pthread_mutex_unlock(&b->mu);
-				stream_item_release(&in);
-				break;
-			}
-			it = &b->ring[b->filled % b->cap];
-			memset(it, 0, sizeof(*it));
-			it->in = in;
-			b->filled++;
-			if (s)
-				record_stream_progress(
-				    s, &b->progress.input_done,
-				    &b->progress.input_total);
-			pthread_cond_signal(&b->work_cv);
-			pthread_mutex_unlock(&b->mu);
-			if (!s)
-				break;
-			r = record_stream_next(s, &in, &diags);
-		}
-		if (r < 0)
-			set_fatal(b, r == DYD_ENOMEM ? DYD_ENOMEM : DYD_EIO,
-				  "reading %s failed", b->inputs[i]);
-		record_stream_close(s);
-		dyd_diags_release(&diags);
-		pthread_mutex_lock(&b->mu);
-		bool stop = b->stop;
-		pthread_mutex_unlock(&b->mu);
-		if (stop)
-			break;
-	}
-	pthread_mutex_lock(&b->mu);
-	b->input_done = true;
-	wake_all(b);
-	pthread_mutex_unlock(&b->mu);
-	return NULL;
-}
-
-/* --- working ------------------------------------------------------------ */
-
-/* The problems of a record as one line: "file:line:col: error: ...; ...".
- * Lines inside a record are counted from its file's start. */
-static char *describe(const stream_item *in, const dyd_diags *diags)
-{
-	strbuf sb = STRBUF_INIT;
-	size_t i, n = 0;
-
-	for (i = 0; i < diags->count; i++) {
-		const dyd_diag *d = &diags->items[i];
-		const char *file = in->file ? in->file : in->where;
-		if (d->severity != DYD_ERROR)
-			continue;
-		if (n++)
-			strbuf_puts(&sb, "; ");
-		if (d->line) {
-			strbuf_printf(&sb, "%s:%u", file,
-				      d->line + in->line_offset);
-			if (d->column)
-				strbuf_printf(&sb, ":%u", d->column);
-		} else {
-			strbuf_puts(&sb, in->where);
-		}
-		strbuf_puts(&sb, ": ");
-		if (d->pointer)
-			strbuf_printf(&sb,
-				      "%s: ", d->pointer[0] ? d->pointer : "/");
-		strbuf_puts(&sb, d->message);
-	}
-	if (diags->count < diags->errors)
-		strbuf_printf(&sb, "; and %zu more", diags->errors - n);
-	if (!n)
-		strbuf_printf(&sb, "%s: invalid record", in->where);
-	return strbuf_detach(&sb);
-}
-
-/* The account id of a record that failed validation, when its
- * account_id field itself is sound: for the results and for sharding. */
-static char *peek_account_id(const stream_item *in)
-{
-	const doc_limits limits = DOC_LIMITS_RECORD;
-	dyd_diags diags = DYD_DIAGS_INIT;
-	const doc_node *n;
-	char *id = NULL;
-	doc *d = NULL;
-	size_t i;
-
-	if (!in->data)
-		return NULL;
-	if (in->format == DYD_FORMAT_JSON
-		? doc_parse_json(&d, in->data, in->len, "", &limits, &diags)
-		: doc_parse_yaml(&d, in->data, in->len, "", &limits, &diags))
-		goto out;
-	n = doc_get(d->root, "account_id");
-	if (!doc_is_text(n) || n->len < 1 || n->len > 128 ||
-	    (n->len <= 2 && strspn(n->text, ".") == n->len))
-		goto out;
-	for (i = 0; i < n->len; i++)
-		if (!strchr(
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			"0123456789._-",
-			n->text[i]) ||
-		    !n->text[i])
-			goto out;
-	id = strdup(n->text);
-out:
-	doc_free(d);
-	dyd_diags_release(&diags);
-	return id;
-}
-
-static char *bundle_path(const struct batch *b, const char *id)
+char *batch_bundle_path(const struct batch *b, const char *id)
 {
 	strbuf sb = STRBUF_INIT;
 
@@ -311,538 +67,18 @@ static char *bundle_path(const struct batch *b, const char *id)
 	return strbuf_detach(&sb);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Whether OUTDIR has a sound bundle for the id; fills sha256 and bytes. */
-static bool existing_bundle(struct batch *b, const char *id, struct item *it)
-{
-	dyd_diags diags = DYD_DIAGS_INIT;
-	char *path = bundle_path(b, id), *data = NULL;
-	size_t len = 0;
-	bool ok = false;
-	struct stat st;
-
-	if (!path)
-		return false;
-	if (stat(path, &st) != 0) {
-		free(path);
-		return false;
-	}
-	it->replace = true; /* there, but maybe not sound */
-	if (dyd_file_read(path, BUNDLE_MAX_BYTES, &data, &len, &diags) == 0 &&
-	    dyd_bundle_verify(data, len, b->opt->bundle.password, &diags) ==
-		0 &&
-	    sha256_hex(data, len, it->sha256) == 0) {
-		it->bytes = len;
-		ok = true;
-	}
-	free(data);
-	free(path);
-	dyd_diags_release(&diags);
-	return ok;
-}
-
-static void work(struct batch *b, struct item *it)
-{
-	const dyd_batch_options *o = b->opt;
-	dyd_record_options ropt = o->record;
-	dyd_diags diags = DYD_DIAGS_INIT;
-	dyd_record *record = NULL;
-	dyd_decision *decision = NULL;
-	void *zip = NULL;
-	size_t ziplen = 0;
-	strbuf tmp = STRBUF_INIT;
-	const char *name;
-	int rc, fd;
-
-	it->outcome = OUT_ERROR;
-	if (it->in.error) {
-		strbuf msg = STRBUF_INIT;
-		strbuf_printf(&msg, "%s: %s", it->in.where, it->in.error);
-		it->error = strbuf_detach(&msg);
-		goto shard;
-	}
-	/* Diagnostics name the file; lines are shifted to the file's. */
-	name = it->in.file;
-	ropt.format = it->in.format;
-	rc = dyd_record_load(&record, it->in.data, it->in.len, name, o->policy,
-			     &ropt, &diags);
-	if (rc == 0)
-		rc = dyd_evaluate(&decision, record, o->policy, o->as_of,
-				  &diags);
-	if (rc == DYD_ENOMEM)
-		goto nomem;
-	if (rc) {
-		it->error = describe(&it->in, &diags);
-		it->account_id = record ? strdup(dyd_record_account_id(record))
-					: peek_account_id(&it->in);
-		goto shard;
-	}
-	it->account_id = strdup(dyd_record_account_id(record));
-	if (!it->account_id)
-		goto nomem;
-	if (o->shard_count > 1 &&
-	    dyd_shard_of(it->account_id, o->shard_count) != o->shard_index) {
-		it->outcome = OUT_NOT_MINE;
-		goto out;
-	}
-	/* A fresh run starts with no bundle in OUTDIR (it refuses one that
-	 * has some), so only a resumed run can find one it need not make
-	 * again; a duplicate id of this run is caught at commit. */
-	if (o->resume && existing_bundle(b, it->account_id, it)) {
-		it->outcome = OUT_EXISTS;
-		goto out;
-	}
-	rc = dyd_bundle_build(&zip, &ziplen, decision, &o->bundle, &diags);
-	if (rc == DYD_ENOMEM)
-		goto nomem;
-	if (rc) {
-		it->error = describe(&it->in, &diags);
-		goto out;
-	}
-	strbuf_printf(&tmp, "%s/bundle-XXXXXX", b->tmpdir);
-	if (tmp.failed)
-		goto nomem;
-	fd = mkstemp(tmp.data);
-	if (fd < 0 || write_all(fd, zip, ziplen) != 0 || close(fd) != 0) {
-		set_fatal(b, DYD_EIO, "cannot write a bundle in '%s': %s",
-			  b->outdir, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp.data);
-		goto out;
-	}
-	it->tmp = strbuf_detach(&tmp);
-	it->bytes = ziplen;
-	if (!it->tmp || sha256_hex(zip, ziplen, it->sha256))
-		goto nomem;
-	it->outcome = OUT_BUNDLE;
-	goto out;
-shard:
-	/* A bad record belongs to the shard of its id, or of its place. */
-	if (o->shard_count > 1 &&
-	    dyd_shard_of(it->account_id ? it->account_id : it->in.where,
-			 o->shard_count) != o->shard_index)
-		it->outcome = OUT_NOT_MINE;
-	if (!it->error && it->outcome == OUT_ERROR)
-		goto nomem;
-	goto out;
-nomem:
-	set_fatal(b, DYD_ENOMEM, "out of memory");
-out:
-	strbuf_release(&tmp);
-	free(zip);
-	dyd_decision_free(decision);
-	dyd_record_free(record);
-	dyd_diags_release(&diags);
-	free(it->in.data);
-	it->in.data = NULL;
-}
-
-/* How many records from the next to commit on are done, up to a group. */
-static uint64_t ready_run(const struct batch *b)
-{
-	uint64_t n = 0;
-
-	while (n < GROUP_MAX && b->committed + n < b->filled &&
-	       b->ring[(b->committed + n) % b->cap].done)
-		n++;
-	return n;
-}
-
-/* Whether the committer, waiting for a group to fill up, can go. */
-static bool group_ready(const struct batch *b)
-{
-	uint64_t n = ready_run(b);
-
-	return n >= GROUP_MAX ||
-	       (b->input_done && b->committed + n == b->filled);
-}
-
-static void *worker_main(void *arg)
-{
-	struct batch *b = arg;
-	struct item *it;
-
-	pthread_mutex_lock(&b->mu);
-	for (;;) {
-		while (!b->stop && b->claimed == b->filled && !b->input_done)
-			pthread_cond_wait(&b->work_cv, &b->mu);
-		if (b->stop || b->claimed == b->filled)
-			break;
-		it = &b->ring[b->claimed++ % b->cap];
-		pthread_mutex_unlock(&b->mu);
-		work(b, it);
-		pthread_mutex_lock(&b->mu);
-		it->done = true;
-		if (it == &b->ring[b->committed % b->cap] || group_ready(b))
-			pthread_cond_signal(&b->commit_cv);
-	}
-	pthread_mutex_unlock(&b->mu);
-	return NULL;
-}
-
-/* --- committing --------------------------------------------------------- */
-
-static void old_line_release(struct old_line *l)
-{
-	free(l->status);
-	free(l->account_id);
-	free(l->source);
-	free(l->sha256);
-	free(l->error);
-	memset(l, 0, sizeof(*l));
-}
-
-static char *member_string(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
-}
-
-static int read_old_line(struct batch *b, struct old_line *l)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, b->old);
-	cJSON *o;
-
-	memset(l, 0, sizeof(*l));
-	if (n <= 0) {
-		free(line);
-		return -1;
-	}
-	o = cJSON_ParseWithLength(line, (size_t)n);
-	free(line);
-	if (!o)
-		return -1;
-	l->status = member_string(o, "status");
-	l->account_id = member_string(o, "account_id");
-	l->source = member_string(o, "source");
-	l->sha256 = member_string(o, "sha256");
-	l->error = member_string(o, "error");
-	cJSON_Delete(o);
-	return l->status && l->source ? 0 : -1;
-}
-
-/* Appends the record's results line: compact JSON, as cJSON prints it. */
-static void results_line(strbuf *out, const struct item *it, const char *status)
-{
-	json_writer w;
-
-	json_writer_init(&w, out, false);
-	json_open_object(&w);
-	json_key(&w, "status", 6);
-	json_cstring(&w, status);
-	json_key(&w, "account_id", 10);
-	if (it->account_id) {
-		json_cstring(&w, it->account_id);
-	} else {
-		json_null(&w);
-	}
-	json_key(&w, "source", 6);
-	json_cstring(&w, it->in.where);
-	if (strcmp(status, "ok") == 0) {
-		strbuf name = STRBUF_INIT;
-		strbuf_puts(&name, it->account_id);
-		strbuf_append(&name, ".zip", 4);
-		json_key(&w, "bundle", 6);
-		if (name.failed)
-			out->failed = true;
-		else
-			json_string(&w, name.data, name.len);
-		strbuf_release(&name);
-		json_key(&w, "bytes", 5);
-		json_number(&w, (double)it->bytes);
-		json_key(&w, "sha256", 6);
-		json_cstring(&w, it->sha256);
-	} else {
-		json_key(&w, "error", 5);
-		json_cstring(&w, it->error);
-	}
-	json_close_object(&w);
-	strbuf_putc(out, '\n');
-}
-
-static const struct journal_entry *journal_find(const struct batch *b,
-						uint64_t seq)
-{
-	size_t i;
-
-	for (i = 0; i < b->journal_count; i++)
-		if (b->journal[i].seq == seq)
-			return &b->journal[i];
-	return NULL;
-}
-
-static bool bundle_exists(const struct batch *b, const char *id)
-{
-	char *path = bundle_path(b, id);
-	bool there = path && access(path, F_OK) == 0;
-
-	free(path);
-	return there;
-}
-
-static int write_journal(struct batch *b, struct item **group,
-			 const uint64_t *seqs, size_t n)
-{
-	strbuf sb = STRBUF_INIT;
-	size_t i;
-	int fd, rc = 0;
-
-	for (i = 0; i < n; i++)
-		strbuf_printf(&sb,
-			      "{\"seq\":%llu,\"account_id\":\"%s\","
-			      "\"sha256\":\"%s\"}\n",
-			      (unsigned long long)seqs[i], group[i]->account_id,
-			      group[i]->sha256);
-	if (sb.failed) {
-		strbuf_release(&sb);
-		return DYD_ENOMEM;
-	}
-	fd = open(b->journal_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		  0600);
-	if (fd < 0 || write_all(fd, sb.data ? sb.data : "", sb.len) != 0 ||
-	    fsync(fd) != 0)
-		rc = DYD_EIO;
-	if (fd >= 0 && close(fd) != 0)
-		rc = DYD_EIO;
-	strbuf_release(&sb);
-	return rc;
-}
-
-static int put_in_place(const char *tmp, const char *path, bool replace)
-{
-	if (replace)
-		return rename(tmp, path);
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (link(tmp, path) != 0)
-		return -1;
-	return unlink(tmp);
-}
-
-static void count(struct batch *b, const char *status)
-{
-	b->progress.records++;
-	if (strcmp(status, "ok") == 0)
-		b->progress.ok++;
-	else if (strcmp(status, "skipped") == 0)
-		b->progress.skipped++;
-	else
-		b->progress.failed++;
-}
-
-static void report(struct batch *b, const struct item *it, const char *status)
-{
-	dyd_batch_record r = {status, it->in.where, it->account_id, it->error};
-
-	count(b, status);
-	if (b->opt->on_record)
-		b->opt->on_record(&r, b->opt->arg);
-}
-
-/* Makes the item a failed one: its account id already has a bundle.
- * DYD_ENOMEM when the message could not be made (a results line says why
- * a record failed). */
-static int set_duplicate(struct item *it)
+char *batch_bundle_name(const char *id)
 {
 	strbuf sb = STRBUF_INIT;
 
-	strbuf_printf(&sb,
-		      "%s: duplicate account id '%s': its bundle was already "
-		      "written for an earlier record",
-		      it->in.where, it->account_id);
-	free(it->error);
-	it->error = strbuf_detach(&sb);
-	it->outcome = OUT_ERROR;
-	return it->error ? 0 : DYD_ENOMEM;
+	strbuf_printf(&sb, "%s.zip", id);
+	return strbuf_detach(&sb);
 }
 
-/* Commits items [first, first + n) of the ring. */
-static int commit_group(struct batch *b, uint64_t first, size_t n)
-{
-	struct item *group[GROUP_MAX], *moving[GROUP_MAX];
-	uint64_t seqs[GROUP_MAX];
-	const char *status[GROUP_MAX];
-	size_t i, k, m = 0;
-	bool emit[GROUP_MAX];
-	strbuf lines = STRBUF_INIT;
-	int rc = 0;
-
-	for (i = 0; i < n; i++) {
-		struct item *it = &b->ring[(first + i) % b->cap];
-		struct old_line old = {0};
-		group[i] = it;
-		emit[i] = false;
-		status[i] = "error";
-		if (it->outcome == OUT_NOT_MINE)
-			continue;
-		if (b->old_remaining) {
-			/* Replaying the earlier run: its line stands. */
-			b->old_remaining--;
-			if (read_old_line(b, &old) != 0 ||
-			    strcmp(old.source, it->in.where) != 0 ||
-			    (old.account_id && it->account_id &&
-			     strcmp(old.account_id, it->account_id) != 0)) {
-				old_line_release(&old);
-				set_fatal(b, DYD_EUSAGE,
-					  "the results file does not match the "
-					  "input at %s: resume with the same "
-					  "inputs and options, or start a new "
-					  "run",
-					  it->in.where);
-				return DYD_EUSAGE;
-			}
-			if (strcmp(old.status, "ok") != 0) {
-				/* Failed then: it fails the same way now. */
-				free(group[i]->error);
-				group[i]->error = old.error;
-				old.error = NULL;
-				status[i] = "error";
-			} else if (it->outcome == OUT_EXISTS && old.sha256 &&
-				   strcmp(old.sha256, it->sha256) == 0) {
-				status[i] = "skipped";
-			} else if (it->outcome == OUT_BUNDLE && old.sha256 &&
-				   strcmp(old.sha256, it->sha256) == 0) {
-				/* Lost or damaged since: made again. */
-				status[i] = "skipped";
-				moving[m] = it;
-				seqs[m++] = first + i;
-			} else {
-				old_line_release(&old);
-				set_fatal(b, DYD_EUSAGE,
-					  "the bundle for %s differs from the "
-					  "one the results file records: "
-					  "resume with the same options",
-					  it->in.where);
-				return DYD_EUSAGE;
-			}
-			old_line_release(&old);
-			continue;
-		}
-		emit[i] = true;
-		if (it->outcome == OUT_ERROR)
-			continue;
-		if (it->outcome == OUT_EXISTS) {
-			const struct journal_entry *j =
-			    journal_find(b, first + i);
-			if (j && strcmp(j->account_id, it->account_id) == 0 &&
-			    strcmp(j->sha256, it->sha256) == 0) {
-				status[i] = "ok"; /* renamed before a crash */
-				continue;
-			}
-			if (set_duplicate(it))
-				goto nomem;
-			continue;
-		}
-		/* OUT_BUNDLE: a duplicate of an earlier record in this group
-		 * or of one committed before (the worker may have looked
-		 * before that commit). A bundle there that failed
-		 * verification is replaced only when the journal says it is
-		 * this record's. */
-		for (k = 0; k < m; k++)
-			if (strcmp(moving[k]->account_id, it->account_id) == 0)
-				break;
-		if (k < m || (bundle_exists(b, it->account_id) &&
-			      !(it->replace && journal_find(b, first + i)))) {
-			unlink(it->tmp);
-			if (set_duplicate(it))
-				goto nomem;
-			continue;
-		}
-		status[i] = "ok";
-		moving[m] = it;
-		seqs[m++] = first + i;
-	}
-	if (m) {
-		/* 1-2: the new bundles are on disk, and so is the journal
-		 * saying whose they are. */
-		if (syncfs(b->outdir_fd) != 0) {
-			for (k = 0; k < m; k++) {
-				int fd = open(moving[k]->tmp, O_RDONLY);
-				if (fd < 0 || fsync(fd) != 0)
-					rc = DYD_EIO;
-				if (fd >= 0)
-					close(fd);
-			}
-		}
-		if (!rc)
-			rc = write_journal(b, moving, seqs, m);
-		/* 3: into place. */
-		for (k = 0; !rc && k < m; k++) {
-			char *path = bundle_path(b, moving[k]->account_id);
-			if (!path) {
-				rc = DYD_ENOMEM;
-				break;
-			}
-			if (put_in_place(moving[k]->tmp, path,
-					 moving[k]->replace) != 0)
-				rc = DYD_EIO;
-			else {
-				free(moving[k]->tmp);
-				moving[k]->tmp = NULL;
-			}
-			free(path);
-		}
-		/* The temporary names' removal first: a power cut between the
-		 * two then loses a bundle (remade on --resume) rather than
-		 * leaving two names for one inode that counts one link. */
-		if (!rc &&
-		    (fsync(b->tmpdir_fd) != 0 || fsync(b->outdir_fd) != 0))
-			rc = DYD_EIO;
-		if (rc) {
-			set_fatal(b, rc, "cannot put bundles in place: %s",
-				  strerror(errno));
-			return rc;
-		}
-	}
-	/* 4: the results, in input order. */
-	for (i = 0; i < n; i++) {
-		if (group[i]->outcome == OUT_NOT_MINE)
-			continue;
-		if (emit[i])
-			results_line(&lines, group[i], status[i]);
-		report(b, group[i], status[i]);
-	}
-	if (lines.failed) {
-		strbuf_release(&lines);
-		goto nomem;
-	}
-	if (lines.len &&
-	    (fwrite(lines.data, 1, lines.len, b->results) != lines.len ||
-	     fflush(b->results) != 0 || fsync(fileno(b->results)) != 0)) {
-		strbuf_release(&lines);
-		set_fatal(b, DYD_EIO, "cannot write the results file '%s': %s",
-			  b->results_path, strerror(errno));
-		return DYD_EIO;
-	}
-	strbuf_release(&lines);
-	return 0;
-nomem:
-	set_fatal(b, DYD_ENOMEM, "out of memory");
-	return DYD_ENOMEM;
-}
-
-static void item_release(struct item *it)
+void batch_item_release(struct batch *b, batch_item *it)
 {
 	if (it->tmp) {
-		unlink(it->tmp);
+		output_remove(b->tmpdir_fd, it->tmp);
 		free(it->tmp);
 	}
 	free(it->account_id);
@@ -851,81 +87,7 @@ static void item_release(struct item *it)
 	memset(it, 0, sizeof(*it));
 }
 
-/* With the next record done, waits (b->mu held) until a full group is
- * done, or every record read is done and there are no more, or
- * GROUP_WAIT_NS have passed. */
-static void group_wait(struct batch *b)
-{
-	struct timespec deadline;
-
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_nsec += GROUP_WAIT_NS;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	while (!b->stop && !group_ready(b))
-		if (pthread_cond_timedwait(&b->commit_cv, &b->mu, &deadline) ==
-		    ETIMEDOUT)
-			break;
-}
-
-static void committer(struct batch *b)
-{
-	const dyd_batch_options *o = b->opt;
-
-	for (;;) {
-		uint64_t first, n = 0;
-
-		pthread_mutex_lock(&b->mu);
-		/* Until the next record is done, or there is none. */
-		while (!b->stop && (b->committed < b->filled
-					? !b->ring[b->committed % b->cap].done
-					: !b->input_done))
-			pthread_cond_wait(&b->commit_cv, &b->mu);
-		if (b->stop || b->committed == b->filled) {
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
-		group_wait(b);
-		if (b->stop) {
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
-		first = b->committed;
-		n = ready_run(b);
-		b->progress.seconds = elapsed(b);
-		pthread_mutex_unlock(&b->mu);
-
-		if (commit_group(b, first, (size_t)n))
-			break;
-
-		pthread_mutex_lock(&b->mu);
-		for (uint64_t i = 0; i < n; i++)
-			item_release(&b->ring[(first + i) % b->cap]);
-		b->committed += n;
-		pthread_cond_broadcast(&b->room_cv);
-		dyd_batch_progress p = b->progress;
-		pthread_mutex_unlock(&b->mu);
-
-		if (o->progress && p.seconds - b->last_progress >= 0.2) {
-			b->last_progress = p.seconds;
-			o->progress(&p, o->arg);
-		}
-		if (o->cancelled && o->cancelled(o->arg)) {
-			pthread_mutex_lock(&b->mu);
-			b->stop = true;
-			if (!b->fatal)
-				b->fatal = DYD_ECANCELED;
-			wake_all(b);
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
-	}
-}
-
-/* --- setting up ------------------------------------------------------------
- */
+/* --- setting up --------------------------------------------------------- */
 
 /* Without a results file, OUTDIR must not hold bundles of this shard:
  * any bundle found during the run is then a duplicate of this run's. */
@@ -970,13 +132,14 @@ static int open_tmpdir(struct batch *b)
 	struct dirent *e;
 	int fd;
 
-	strbuf_printf(&sb, "%s/%s-tmp", b->outdir, b->prefix);
+	snprintf(b->tmpdir_name, sizeof(b->tmpdir_name), "%s-tmp", b->prefix);
+	strbuf_printf(&sb, "%s/%s", b->outdir, b->tmpdir_name);
 	b->tmpdir = strbuf_detach(&sb);
 	if (!b->tmpdir)
 		return DYD_ENOMEM;
-	if (mkdir(b->tmpdir, 0700) != 0 && errno != EEXIST)
+	if (output_dir_create(b->outdir_fd, b->tmpdir_name) != 0)
 		goto fail;
-	b->tmpdir_fd = open(b->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	b->tmpdir_fd = output_dir_open(b->outdir_fd, b->tmpdir_name);
 	if (b->tmpdir_fd < 0)
 		goto fail;
 	fd = dup(b->tmpdir_fd);
@@ -988,7 +151,7 @@ static int open_tmpdir(struct batch *b)
 	}
 	while ((e = readdir(dir)))
 		if (e->d_name[0] != '.')
-			unlinkat(b->tmpdir_fd, e->d_name, 0);
+			output_remove(b->tmpdir_fd, e->d_name);
 	closedir(dir);
 	return 0;
 fail:
@@ -998,147 +161,174 @@ fail:
 	return DYD_EIO;
 }
 
-/* What makes the bundles what they are. A resumed run must match the
- * first, or the bundles of the two would differ (the default as-of, now,
- * certainly does). */
-static char *run_signature(const struct batch *b)
+/* The output directory, the run's own file names, and whether an earlier
+ * run is being resumed. */
+static int open_outdir(struct batch *b, bool *have_results)
 {
 	const dyd_batch_options *o = b->opt;
-	cJSON *root = cJSON_CreateObject();
-	char as_of[DYD_TIME_BUFSIZE], *text = NULL, *out;
-	bool ok;
+	strbuf sb = STRBUF_INIT;
+	int rc;
 
-	if (!root)
-		return NULL;
-	dyd_time_format(o->as_of, as_of);
-	ok = cJSON_AddStringToObject(root, "as_of", as_of) &&
-	     cJSON_AddStringToObject(root, "policy_sha256",
-				     dyd_policy_sha256(o->policy)) &&
-	     cJSON_AddStringToObject(root, "lang",
-				     o->bundle.lang ? o->bundle.lang
-						    : "(the record's)") &&
-	     cJSON_AddStringToObject(root, "tz",
-				     o->bundle.tz ? o->bundle.tz : "UTC") &&
-	     cJSON_AddNumberToObject(root, "level", o->bundle.level) &&
-	     cJSON_AddBoolToObject(root, "encrypt",
-				   o->bundle.password != NULL) &&
-	     cJSON_AddBoolToObject(root, "strict", o->record.strict);
-	if (ok)
-		text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!text)
-		return NULL;
-	out = malloc(strlen(text) + 2);
-	if (out)
-		sprintf(out, "%s\n", text);
-	cJSON_free(text);
-	return out;
+	if (o->shard_count > 1)
+		snprintf(b->prefix, sizeof(b->prefix), ".dyd-%u-of-%u",
+			 o->shard_index, o->shard_count);
+	else
+		snprintf(b->prefix, sizeof(b->prefix), ".dyd");
+	b->outdir = strdup(o->outdir);
+	if (!b->outdir)
+		return DYD_ENOMEM;
+	if (output_dir_create(AT_FDCWD, b->outdir) != 0) {
+		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "cannot create the output directory: %s",
+			 strerror(errno));
+		return DYD_EIO;
+	}
+	b->outdir_fd = output_dir_open(AT_FDCWD, b->outdir);
+	if (b->outdir_fd < 0) {
+		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "cannot open the output directory: %s",
+			 strerror(errno));
+		return DYD_EIO;
+	}
+	if (o->results)
+		strbuf_puts(&sb, o->results);
+	else if (o->shard_count > 1)
+		strbuf_printf(&sb, "%s/results-%u-of-%u.jsonl", b->outdir,
+			      o->shard_index, o->shard_count);
+	else
+		strbuf_printf(&sb, "%s/results.jsonl", b->outdir);
+	b->results_path = strbuf_detach(&sb);
+	snprintf(b->journal_name, sizeof(b->journal_name), "%s-journal.jsonl",
+		 b->prefix);
+	if (!b->results_path)
+		return DYD_ENOMEM;
+	if (o->resume) {
+		rc = batch_open_resume(b);
+		if (rc < 0) {
+			diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0,
+				 NULL, "cannot read the results file: %s",
+				 strerror(errno));
+			return rc;
+		}
+		*have_results = rc == 0;
+	} else if (access(b->results_path, F_OK) == 0) {
+		diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0, NULL,
+			 "exists: add --resume to continue that run, or "
+			 "remove it to start again");
+		return DYD_EUSAGE;
+	}
+	return 0;
 }
 
-/* Writes the run's signature, or on --resume checks it against the one
- * the first run wrote. */
-static int check_signature(struct batch *b, bool resuming)
+/* Everything before the threads start: on failure, diagnostics say why
+ * and release_batch() undoes what was done. */
+static int setup(struct batch *b)
 {
-	char *want = run_signature(b), *have = NULL, *path = NULL;
-	strbuf sb = STRBUF_INIT;
-	size_t len;
-	int rc = 0, fd;
+	bool have_results = false;
+	int rc = open_outdir(b, &have_results);
 
-	strbuf_printf(&sb, "%s/%s-run.json", b->outdir, b->prefix);
-	path = strbuf_detach(&sb);
-	if (!want || !path) {
-		rc = DYD_ENOMEM;
-		goto out;
+	if (!rc && !have_results)
+		rc = scan_outdir(b);
+	if (!rc)
+		rc = batch_check_signature(b, have_results);
+	if (!rc)
+		rc = open_tmpdir(b);
+	if (rc)
+		return rc;
+	b->results_fd = output_append_open(AT_FDCWD, b->results_path);
+	if (b->results_fd < 0) {
+		diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0, NULL,
+			 "cannot open the results file: %s", strerror(errno));
+		return DYD_EIO;
 	}
-	if (resuming && dyd_file_read(path, 65536, &have, &len, NULL) == 0) {
-		if (strcmp(have, want) != 0) {
-			have[strcspn(have, "\n")] = '\0';
-			want[strcspn(want, "\n")] = '\0';
-			diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
-				 "--resume needs the options of the first run "
-				 "(%s), not %s: give the same --as-of, "
-				 "--policy, --lang, --tz, --level, --encrypt "
-				 "and --strict",
-				 have, want);
-			rc = DYD_EUSAGE;
-		}
-		goto out;
+	return 0;
+}
+
+/* --- running ------------------------------------------------------------ */
+
+/* Starts the reader and jobs workers, commits on this thread, and joins
+ * them all. DYD_ENOMEM when not even the reader could start. */
+static int run_threads(struct batch *b, unsigned jobs)
+{
+	pthread_t reader, *workers = calloc(jobs, sizeof(*workers));
+	unsigned started, i;
+
+	if (!workers)
+		return DYD_ENOMEM;
+	if (pthread_create(&reader, NULL, batch_reader_main, b) != 0) {
+		free(workers);
+		return DYD_ENOMEM;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, want, strlen(want)) != 0 ||
-	    fsync(fd) != 0) {
-		diag_add(b->diags, DYD_ERROR, path, 0, 0, NULL,
-			 "cannot write: %s", strerror(errno));
-		rc = DYD_EIO;
+	for (started = 0; started < jobs; started++)
+		if (pthread_create(&workers[started], NULL, batch_worker_main,
+				   b) != 0)
+			break;
+	if (!started)
+		batch_set_fatal(b, DYD_ENOMEM, "cannot start worker threads");
+	else
+		batch_committer(b);
+	pthread_mutex_lock(&b->mu);
+	b->stop = true;
+	batch_wake_all(b);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(reader, NULL);
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	free(workers);
+	return 0;
+}
+
+/* After the threads: what was not committed goes, the journal goes once
+ * every group is in the results, and the caller gets the summary and the
+ * diagnostics of the failure that stopped the run. */
+static int finish(struct batch *b, dyd_batch_progress *summary)
+{
+	const dyd_batch_options *o = b->opt;
+	size_t i;
+	int rc;
+
+	for (uint64_t k = b->committed; k < b->filled; k++)
+		batch_item_release(b, &b->ring[k % b->cap]);
+	if (b->old_remaining && !b->fatal && o->resume)
+		batch_set_fatal(b, DYD_EUSAGE,
+				"the results file has lines for records the "
+				"input no longer has: resume with the same "
+				"inputs");
+	rc = b->fatal;
+	if (!rc)
+		/* every group is in the results */
+		output_remove(b->outdir_fd, b->journal_name);
+	b->progress.seconds = batch_elapsed(b);
+	*summary = b->progress;
+	if (o->progress)
+		o->progress(summary, o->arg);
+	for (i = 0; i < b->fatal_diags.count; i++) {
+		const dyd_diag *d = &b->fatal_diags.items[i];
+		diag_add(b->diags, d->severity, d->file, 0, 0, NULL, "%s",
+			 d->message);
 	}
-	if (fd >= 0)
-		close(fd);
-out:
-	free(want);
-	free(have);
-	free(path);
 	return rc;
 }
 
-/* --resume: cut a torn last line, count the complete ones, and read the
- * journal of the group that was being committed. */
-static int open_resume(struct batch *b)
+static void release_batch(struct batch *b)
 {
-	FILE *j;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	off_t keep = 0, pos = 0;
-	int fd;
-
-	fd = open(b->results_path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 1 : DYD_EIO;
-	b->old = fdopen(fd, "r");
-	if (!b->old) {
-		close(fd);
-		return DYD_ENOMEM;
+	dyd_diags_release(&b->fatal_diags);
+	if (b->results_fd >= 0)
+		close(b->results_fd);
+	if (b->old)
+		fclose(b->old);
+	journal_release(&b->journal);
+	free(b->ring);
+	free(b->results_path);
+	if (b->tmpdir_fd >= 0) {
+		close(b->tmpdir_fd);
+		/* Empty unless a bundle could not be removed. */
+		output_dir_remove(b->outdir_fd, b->tmpdir_name);
 	}
-	while ((n = getline(&line, &cap, b->old)) > 0) {
-		pos += n;
-		if (line[n - 1] == '\n') {
-			keep = pos;
-			b->old_remaining++;
-		}
-	}
-	free(line);
-	line = NULL;
-	if (ftruncate(fd, keep) != 0 || fseeko(b->old, 0, SEEK_SET) != 0)
-		return DYD_EIO;
-	j = fopen(b->journal_path, "r");
-	while (j && (n = getline(&line, &cap, j)) > 0) {
-		cJSON *o = cJSON_ParseWithLength(line, (size_t)n);
-		const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
-		char *id = member_string(o, "account_id"),
-		     *sha = member_string(o, "sha256");
-		struct journal_entry *grown = realloc(
-		    b->journal, (b->journal_count + 1) * sizeof(*b->journal));
-		if (grown && cJSON_IsNumber(seq) && id && sha &&
-		    strlen(sha) == SHA256_HEX_SIZE - 1) {
-			b->journal = grown;
-			grown[b->journal_count].seq =
-			    (uint64_t)seq->valuedouble;
-			grown[b->journal_count].account_id = id;
-			memcpy(grown[b->journal_count].sha256, sha,
-			       SHA256_HEX_SIZE);
-			b->journal_count++;
-			id = NULL;
-		} else if (grown) {
-			b->journal = grown;
-		}
-		free(id);
-		free(sha);
-		cJSON_Delete(o);
-	}
-	free(line);
-	if (j)
-		fclose(j);
-	return 0;
+	free(b->tmpdir);
+	if (b->outdir_fd >= 0)
+		close(b->outdir_fd);
+	free(b->outdir);
 }
 
 int dyd_batch_run(const char *const *inputs, size_t input_count,
@@ -1146,12 +336,9 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 		  dyd_diags *diags)
 {
 	struct batch b;
-	pthread_t reader, *workers = NULL;
 	pthread_condattr_t cattr;
-	unsigned jobs = o->jobs, started = 0, i;
-	strbuf sb = STRBUF_INIT;
-	bool have_results = false;
-	int rc = 0, fd;
+	unsigned jobs = o->jobs;
+	int rc;
 
 	memset(&b, 0, sizeof(b));
 	memset(summary, 0, sizeof(*summary));
@@ -1161,6 +348,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	b.diags = diags;
 	b.outdir_fd = -1;
 	b.tmpdir_fd = -1;
+	b.results_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &b.start);
 	if (!jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1174,91 +362,19 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	}
 	/* A bad --tz is the caller's mistake, not every record's. */
 	if (o->bundle.tz) {
-		tz *zone;
-		int zrc = tz_load(&zone, o->bundle.tz, diags);
-		tz_free(zone);
-		if (zrc)
-			return zrc == DYD_EINVALID ? DYD_EUSAGE : zrc;
+		rc = dyd_tz_check(o->bundle.tz, diags);
+		if (rc)
+			return rc == DYD_EINVALID ? DYD_EUSAGE : rc;
 	}
-	if (o->shard_count > 1)
-		snprintf(b.prefix, sizeof(b.prefix), ".dyd-%u-of-%u",
-			 o->shard_index, o->shard_count);
-	else
-		snprintf(b.prefix, sizeof(b.prefix), ".dyd");
-	b.outdir = strdup(o->outdir);
-	if (!b.outdir)
-		return DYD_ENOMEM;
-	if (mkdir(b.outdir, 0700) != 0 && errno != EEXIST) {
-		diag_add(diags, DYD_ERROR, b.outdir, 0, 0, NULL,
-			 "cannot create the output directory: %s",
-			 strerror(errno));
-		rc = DYD_EIO;
-		goto out;
-	}
-	b.outdir_fd = open(b.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (b.outdir_fd < 0) {
-		diag_add(diags, DYD_ERROR, b.outdir, 0, 0, NULL,
-			 "cannot open the output directory: %s",
-			 strerror(errno));
-		rc = DYD_EIO;
-		goto out;
-	}
-	if (o->results)
-		strbuf_puts(&sb, o->results);
-	else if (o->shard_count > 1)
-		strbuf_printf(&sb, "%s/results-%u-of-%u.jsonl", b.outdir,
-			      o->shard_index, o->shard_count);
-	else
-		strbuf_printf(&sb, "%s/results.jsonl", b.outdir);
-	b.results_path = strbuf_detach(&sb);
-	strbuf_printf(&sb, "%s/%s-journal.jsonl", b.outdir, b.prefix);
-	b.journal_path = strbuf_detach(&sb);
-	if (!b.results_path || !b.journal_path) {
-		rc = DYD_ENOMEM;
-		goto out;
-	}
-	if (o->resume) {
-		rc = open_resume(&b);
-		if (rc < 0) {
-			diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
-				 "cannot read the results file: %s",
-				 strerror(errno));
-			goto out;
-		}
-		have_results = rc == 0;
-		rc = 0;
-	} else if (access(b.results_path, F_OK) == 0) {
-		diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
-			 "exists: add --resume to continue that run, or "
-			 "remove it to start again");
-		rc = DYD_EUSAGE;
-		goto out;
-	}
-	rc = have_results ? 0 : scan_outdir(&b);
-	if (!rc)
-		rc = check_signature(&b, have_results);
-	if (!rc)
-		rc = open_tmpdir(&b);
+	rc = setup(&b);
 	if (rc)
 		goto out;
-	fd = open(b.results_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		  0600);
-	b.results = fd >= 0 ? fdopen(fd, "a") : NULL;
-	if (!b.results) {
-		diag_add(diags, DYD_ERROR, b.results_path, 0, 0, NULL,
-			 "cannot open the results file: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		rc = DYD_EIO;
-		goto out;
-	}
 	/* Room for a group being committed and the next being built, so the
 	 * workers do not wait on the committer's flushes. A done item holds
 	 * no record text, only its names. */
 	b.cap = 4 * (uint64_t)jobs + 2 * GROUP_MAX;
 	b.ring = calloc(b.cap, sizeof(*b.ring));
-	workers = calloc(jobs, sizeof(*workers));
-	if (!b.ring || !workers) {
+	if (!b.ring) {
 		rc = DYD_ENOMEM;
 		goto out;
 	}
@@ -1270,70 +386,14 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	pthread_cond_init(&b.work_cv, NULL);
 	pthread_cond_init(&b.room_cv, NULL);
 	pthread_condattr_destroy(&cattr);
-	if (pthread_create(&reader, NULL, reader_main, &b) != 0) {
-		rc = DYD_ENOMEM;
-		goto out_sync;
-	}
-	for (started = 0; started < jobs; started++)
-		if (pthread_create(&workers[started], NULL, worker_main, &b) !=
-		    0)
-			break;
-	if (!started) {
-		set_fatal(&b, DYD_ENOMEM, "cannot start worker threads");
-	} else {
-		committer(&b);
-	}
-	pthread_mutex_lock(&b.mu);
-	b.stop = true;
-	wake_all(&b);
-	pthread_mutex_unlock(&b.mu);
-	pthread_join(reader, NULL);
-	for (i = 0; i < started; i++)
-		pthread_join(workers[i], NULL);
-	for (uint64_t k = b.committed; k < b.filled; k++)
-		item_release(&b.ring[k % b.cap]);
-	if (b.old_remaining && !b.fatal && o->resume)
-		set_fatal(&b, DYD_EUSAGE,
-			  "the results file has lines for records the input "
-			  "no longer has: resume with the same inputs");
-	rc = b.fatal;
+	rc = run_threads(&b, jobs);
 	if (!rc)
-		unlink(b.journal_path); /* every group is in the results */
-	b.progress.seconds = elapsed(&b);
-	*summary = b.progress;
-	if (o->progress)
-		o->progress(summary, o->arg);
-	for (i = 0; i < b.fatal_diags.count; i++) {
-		const dyd_diag *d = &b.fatal_diags.items[i];
-		diag_add(diags, d->severity, d->file, 0, 0, NULL, "%s",
-			 d->message);
-	}
-out_sync:
+		rc = finish(&b, summary);
 	pthread_cond_destroy(&b.work_cv);
 	pthread_cond_destroy(&b.room_cv);
 	pthread_cond_destroy(&b.commit_cv);
 	pthread_mutex_destroy(&b.mu);
 out:
-	dyd_diags_release(&b.fatal_diags);
-	if (b.results)
-		fclose(b.results);
-	if (b.old)
-		fclose(b.old);
-	for (size_t k = 0; k < b.journal_count; k++)
-		free(b.journal[k].account_id);
-	free(b.journal);
-	free(b.ring);
-	free(workers);
-	free(b.results_path);
-	free(b.journal_path);
-	if (b.tmpdir_fd >= 0) {
-		close(b.tmpdir_fd);
-		rmdir(
-		    b.tmpdir); /* empty unless a bundle could not be removed */
-	}
-	free(b.tmpdir);
-	if (b.outdir_fd >= 0)
-		close(b.outdir_fd);
-	free(b.outdir);
+	release_batch(&b);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include "deflate.h"
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "report.h"
 #include "sign.h"
@@ -19,9 +20,6 @@
 #define SIGNATURE_NAME "manifest.sig"
 /* The manifest, report.html, report.json and manifest.sig. */
 #define BUNDLE_MAX_ENTRIES 4
-/* A bundle entry larger than this is not one dyd wrote: refuse to inflate
- * it (zip bombs). */
-#define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
 
 struct entry {
 	const char *name;
@@ -327,9 +325,7 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 	key = options->sign_key;
 	ctx.decision = d;
 	ctx.lang = options->lang ? options->lang
-				 : dyd_language_pick(d->record->language);
-	if (!ctx.lang)
-		ctx.lang = "en";
+				 : i18n_language_for(d->record->language);
 	if (!dyd_language_supported(ctx.lang)) {
 		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
 			 "language '%s' is not supported (en, id)", ctx.lang);

@@ -71,39 +71,20 @@ struct converter {
 	const doc_limits *limits;
 	const char *name;
 	dyd_diags *diags;
-	char pointer[4096];
-	size_t pointer_len;
+	strbuf path; /* JSON pointer of the value being converted */
 	bool failed;
 };
 
-static void pointer_push(struct converter *cv, const char *seg, size_t *saved)
+/* cJSON has no positions: messages name the value by its pointer. */
+static const char *pointer_of(const struct converter *cv)
 {
-	size_t i, o = cv->pointer_len;
-
-	*saved = o;
-	if (o + 1 < sizeof(cv->pointer))
-		cv->pointer[o++] = '/';
-	for (i = 0; seg[i] && o + 2 < sizeof(cv->pointer); i++) {
-		if (seg[i] == '~' || seg[i] == '/') {
-			cv->pointer[o++] = '~';
-			cv->pointer[o++] = seg[i] == '~' ? '0' : '1';
-		} else {
-			cv->pointer[o++] = seg[i];
-		}
-	}
-	cv->pointer[o] = '\0';
-	cv->pointer_len = o;
-}
-
-static void pointer_pop(struct converter *cv, size_t saved)
-{
-	cv->pointer_len = saved;
-	cv->pointer[saved] = '\0';
+	return cv->path.data ? cv->path.data : "";
 }
 
 static void convert_error(struct converter *cv, const char *msg)
 {
-	diag_add(cv->diags, DYD_ERROR, cv->name, 0, 0, cv->pointer, "%s", msg);
+	diag_add(cv->diags, DYD_ERROR, cv->name, 0, 0, pointer_of(cv), "%s",
+		 msg);
 	cv->failed = true;
 }
 
@@ -153,15 +134,7 @@ bool doc_check_duplicates(const doc_node *obj, const char *name,
 			/* No positions from cJSON: name the member instead. */
 			strbuf at = STRBUF_INIT;
 			strbuf_puts(&at, pointer);
-			strbuf_putc(&at, '/');
-			for (size_t k = 0; k < m->key_len; k++) {
-				if (m->key[k] == '~')
-					strbuf_puts(&at, "~0");
-				else if (m->key[k] == '/')
-					strbuf_puts(&at, "~1");
-				else
-					strbuf_putc(&at, m->key[k]);
-			}
+			strbuf_pointer_push(&at, m->key, m->key_len);
 			diag_add(diags, DYD_ERROR, name, 0, 0,
 				 at.data ? at.data : pointer,
 				 "duplicate key '%s'", q);
@@ -181,7 +154,6 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 	doc_node *n = arena_alloc(cv->arena, sizeof(*n));
 	const cJSON *c;
 	size_t count = 0, i = 0, saved;
-	char idx[24];
 
 	if (!n)
 		return NULL;
@@ -201,7 +173,7 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 		n->len = strlen(j->valuestring);
 		if (n->len > cv->limits->max_string) {
 			diag_add(cv->diags, DYD_ERROR, cv->name, 0, 0,
-				 cv->pointer,
+				 pointer_of(cv),
 				 "string of %zu bytes is longer than the "
 				 "limit of %zu",
 				 n->len, cv->limits->max_string);
@@ -217,7 +189,7 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 			count++;
 		if (count > cv->limits->max_items) {
 			diag_add(cv->diags, DYD_ERROR, cv->name, 0, 0,
-				 cv->pointer,
+				 pointer_of(cv),
 				 "%s of %zu items is longer than the limit "
 				 "of %zu",
 				 object ? "object" : "array", count,
@@ -246,7 +218,7 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 				doc_member *m = &n->members[i];
 				if (klen > cv->limits->max_string) {
 					diag_add(cv->diags, DYD_ERROR, cv->name,
-						 0, 0, cv->pointer,
+						 0, 0, pointer_of(cv),
 						 "key of %zu bytes is longer "
 						 "than the limit of %zu",
 						 klen, cv->limits->max_string);
@@ -257,13 +229,13 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 				if (!m->key)
 					return NULL;
 				m->key_len = klen;
-				pointer_push(cv, c->string, &saved);
+				saved = strbuf_pointer_push(&cv->path,
+							    c->string, klen);
 			} else {
-				format_unsigned(i, idx);
-				pointer_push(cv, idx, &saved);
+				saved = strbuf_pointer_index(&cv->path, i);
 			}
 			child = convert(cv, c);
-			pointer_pop(cv, saved);
+			strbuf_truncate(&cv->path, saved);
 			if (!child)
 				return NULL;
 			if (object)
@@ -273,7 +245,7 @@ static doc_node *convert(struct converter *cv, const cJSON *j)
 		}
 		if (object) {
 			bool oom = false;
-			if (!doc_check_duplicates(n, cv->name, cv->pointer,
+			if (!doc_check_duplicates(n, cv->name, pointer_of(cv),
 						  cv->diags, &oom))
 				cv->failed = true;
 			if (oom)
@@ -357,7 +329,7 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 	cv.name = name;
 	cv.diags = diags;
 	d->root = convert(&cv, root);
-	if (!d->root) {
+	if (!d->root || cv.path.failed) {
 		rc = DYD_ENOMEM;
 		goto out;
 	}
@@ -369,6 +341,7 @@ int doc_parse_json(doc **out, const char *data, size_t len, const char *name,
 	d = NULL;
 	rc = 0;
 out:
+	strbuf_release(&cv.path);
 	cJSON_Delete(root);
 	doc_free(d);
 	return rc;

@@ -214,6 +214,13 @@ const char *dyd_language_pick(const char *tag)
 	return NULL;
 }
 
+const char *i18n_language_for(const char *tag)
+{
+	const char *lang = dyd_language_pick(tag);
+
+	return lang ? lang : "en";
+}
+
 const char *i18n_get(const char *lang, const char *key)
 {
 	const i18n_record *r;

@@ -9,6 +9,10 @@
 /* Loads the catalog on first use; 0 or DYD_ENOMEM. Thread safe. */
 int i18n_load(void);
 
+/* The language to show a record in when none was asked for: the
+ * supported one that fits its language tag (NULL: none), else English. */
+const char *i18n_language_for(const char *tag);
+
 /* The template for key in lang, falling back to English, then to the key
  * itself so a missing translation is visible rather than fatal. */
 const char *i18n_get(const char *lang, const char *key);

@@ -2,11 +2,11 @@
  * check` reports, so every message carries the file, line, column and the
  * JSON pointer of the offending value. */
 #include "policy.h"
+#include "account.h"
 #include "diag.h"
-#include "policy_load.h"
 #include "digest.h"
 #include "json_out.h"
-#include "record.h"
+#include "policy_load.h"
 #include "strbuf.h"
 
 #include <cjson/cJSON.h>
@@ -45,26 +45,12 @@ static void lint(struct loader *L, const doc_node *n, const char *fmt, ...)
 
 static size_t push(struct loader *L, const char *seg)
 {
-	size_t saved = L->path.len;
-
-	strbuf_putc(&L->path, '/');
-	for (; *seg; seg++) {
-		if (*seg == '~')
-			strbuf_puts(&L->path, "~0");
-		else if (*seg == '/')
-			strbuf_puts(&L->path, "~1");
-		else
-			strbuf_putc(&L->path, *seg);
-	}
-	return saved;
+	return strbuf_pointer_push(&L->path, seg, strlen(seg));
 }
 
 static size_t push_index(struct loader *L, size_t i)
 {
-	size_t saved = L->path.len;
-
-	strbuf_printf(&L->path, "/%zu", i);
-	return saved;
+	return strbuf_pointer_index(&L->path, i);
 }
 
 static void pop(struct loader *L, size_t saved)
@@ -822,14 +808,81 @@ static void load_rules(struct loader *L, const doc_node *list,
 	}
 }
 
+/* A category's fields: names of record fields. */
+static void load_fields(struct loader *L, const doc_node *o,
+			policy_category *cat)
+{
+	const doc_node *fields = doc_get(o, "fields");
+	char q[DIAG_QUOTE_MAX + 8];
+	size_t j, s2;
+
+	if (!fields) {
+		lint(L, o, "missing required field 'fields'");
+		return;
+	}
+	s2 = push(L, "fields");
+	if (expect(L, fields, DOC_ARRAY)) {
+		cat->fields = alloc_array(L, fields->count, sizeof(char *));
+		cat->field_count = cat->fields ? fields->count : 0;
+	}
+	for (j = 0; j < cat->field_count; j++) {
+		const doc_node *f = fields->items[j];
+		size_t s3 = push_index(L, j);
+		quote(q, sizeof(q), f);
+		if (!doc_is_text(f) || !record_field_find(f->text, NULL))
+			lint(L, f, "unknown record field '%s'", q);
+		cat->fields[j] = doc_is_text(f) ? f->text : "";
+		pop(L, s3);
+	}
+	pop(L, s2);
+}
+
+/* A category's items: {field: a list of objects, where: {...}}. */
+static void load_items(struct loader *L, const doc_node *items, bool never,
+		       policy_category *cat)
+{
+	static const char *const item_keys[] = {"field", "where", NULL};
+	const doc_node *field, *where;
+	const field_spec *f = NULL;
+	char q[DIAG_QUOTE_MAX + 8];
+	size_t s2 = push(L, "items");
+
+	if (!expect(L, items, DOC_OBJECT)) {
+		pop(L, s2);
+		return;
+	}
+	check_keys(L, items, item_keys);
+	field = doc_get(items, "field");
+	where = doc_get(items, "where");
+	if (!field) {
+		lint(L, items, "missing required field 'field'");
+	} else {
+		quote(q, sizeof(q), field);
+		f = doc_is_text(field) ? record_field_find(field->text, NULL)
+				       : NULL;
+		if (!f || f->kind != FIELD_OBJECT_LIST)
+			lint(L, field,
+			     "'%s' is not a record field that lists objects",
+			     q);
+	}
+	if (f && f->kind == FIELD_OBJECT_LIST) {
+		cat->has_items = true;
+		cat->items_field = f->name;
+		if (where)
+			load_where(L, where, f, &cat->items_where);
+	}
+	if (never)
+		lint(L, items,
+		     "a category that is never shared lists no items");
+	pop(L, s2);
+}
+
 static void load_categories(struct loader *L, const doc_node *list)
 {
 	static const char *const keys[] = {
 	    "id",    "label", "description", "taxonomy", "fields", "shares",
 	    "never", "items", "source",	     "note",	 NULL};
-	static const char *const item_keys[] = {"field", "where", NULL};
 	size_t i, j, saved, s2;
-	char q[DIAG_QUOTE_MAX + 8];
 
 	if (!expect(L, list, DOC_ARRAY))
 		return;
@@ -838,8 +891,7 @@ static void load_categories(struct loader *L, const doc_node *list)
 		return;
 	L->p->category_count = list->count;
 	for (i = 0; i < list->count; i++) {
-		const doc_node *o = list->items[i], *fields, *shares, *never,
-			       *items;
+		const doc_node *o = list->items[i], *shares, *never, *items;
 		policy_category *cat = &L->p->categories[i];
 		saved = push_index(L, i);
 		if (!expect(L, o, DOC_OBJECT)) {
@@ -862,30 +914,7 @@ static void load_categories(struct loader *L, const doc_node *list)
 		load_text(L, o, "label", true, &cat->label);
 		load_text(L, o, "description", true, &cat->description);
 		cat->taxonomy = get_text(L, o, "taxonomy", false);
-		fields = doc_get(o, "fields");
-		if (!fields) {
-			lint(L, o, "missing required field 'fields'");
-		} else {
-			s2 = push(L, "fields");
-			if (expect(L, fields, DOC_ARRAY)) {
-				cat->fields = alloc_array(L, fields->count,
-							  sizeof(char *));
-				cat->field_count =
-				    cat->fields ? fields->count : 0;
-			}
-			for (j = 0; j < cat->field_count; j++) {
-				const doc_node *f = fields->items[j];
-				size_t s3 = push_index(L, j);
-				quote(q, sizeof(q), f);
-				if (!doc_is_text(f) ||
-				    !record_field_find(f->text, NULL))
-					lint(L, f, "unknown record field '%s'",
-					     q);
-				cat->fields[j] = doc_is_text(f) ? f->text : "";
-				pop(L, s3);
-			}
-			pop(L, s2);
-		}
+		load_fields(L, o, cat);
 		shares = doc_get(o, "shares");
 		never = doc_get(o, "never");
 		if (shares && never) {
@@ -906,43 +935,8 @@ static void load_categories(struct loader *L, const doc_node *list)
 			pop(L, s2);
 		}
 		items = doc_get(o, "items");
-		if (items) {
-			const doc_node *field, *where;
-			const field_spec *f = NULL;
-			s2 = push(L, "items");
-			if (expect(L, items, DOC_OBJECT)) {
-				check_keys(L, items, item_keys);
-				field = doc_get(items, "field");
-				where = doc_get(items, "where");
-				if (!field) {
-					lint(L, items,
-					     "missing required field 'field'");
-				} else {
-					quote(q, sizeof(q), field);
-					f = doc_is_text(field)
-						? record_field_find(field->text,
-								    NULL)
-						: NULL;
-					if (!f || f->kind != FIELD_OBJECT_LIST)
-						lint(L, field,
-						     "'%s' is not a record "
-						     "field that lists objects",
-						     q);
-				}
-				if (f && f->kind == FIELD_OBJECT_LIST) {
-					cat->has_items = true;
-					cat->items_field = f->name;
-					if (where)
-						load_where(L, where, f,
-							   &cat->items_where);
-				}
-				if (never)
-					lint(L, items,
-					     "a category that is never shared "
-					     "lists no items");
-			}
-			pop(L, s2);
-		}
+		if (items)
+			load_items(L, items, never != NULL, cat);
 		pop(L, saved);
 	}
 }

@@ -2,48 +2,10 @@
 #ifndef DYD_RECORD_H
 #define DYD_RECORD_H
 
+#include "account.h"
 #include "doc.h"
 #include "dyd.h"
-
-typedef enum {
-	FIELD_TEXT,
-	FIELD_TIME,
-	FIELD_PHONE,
-	FIELD_ENUM,
-	FIELD_BOOL,
-	FIELD_COUNT,  /* integer >= 0 */
-	FIELD_NUMBER, /* a number, or a decimal string kept as written */
-	FIELD_IP,
-	FIELD_CURRENCY,
-	FIELD_ACCOUNT_ID,
-	FIELD_COUNTRY,
-	FIELD_LANGUAGE,
-	FIELD_OBJECT,	   /* members described by sub */
-	FIELD_OBJECT_LIST, /* array of objects described by sub */
-	FIELD_PHONE_LIST,  /* array of E.164 numbers */
-	FIELD_EVENT_LIST,  /* events: validated by their own rules */
-} field_kind;
-
-typedef struct field_spec {
-	const char *name;
-	field_kind kind;
-	bool required;
-	const char *const *values;    /* FIELD_ENUM */
-	const struct field_spec *sub; /* NULL-name terminated */
-} field_spec;
-
-/* The top-level fields of a record, NULL-name terminated. */
-extern const field_spec record_fields[];
-
-/* Finds "name" or "name.sub" among the record fields; NULL if unknown. */
-const field_spec *record_field_find(const char *path,
-				    const field_spec **parent);
-
-/* The fields of one event of a valid record, by its type. */
-const field_spec *record_event_fields(const doc_node *event);
-
-/* Whether code is an assigned ISO 3166-1 alpha-2 code. */
-bool iso3166_alpha2_known(const char *code, size_t len);
+#include "strbuf.h"
 
 typedef enum { EVENT_TERMS_ACCEPTED, EVENT_OPTOUT, EVENT_OPTIN } event_type;
 
@@ -66,6 +28,39 @@ struct dyd_record {
 	record_event *events; /* in time order; ties keep record order */
 	size_t event_count;
 };
+
+/* Checking one record against the account format, the first half of
+ * dyd_record_load() (conform.c does the rest, against a policy). Every
+ * problem goes to diags with the file, position and JSON pointer. */
+typedef struct record_check {
+	dyd_record *rec; /* being checked; owned until record_check_end() */
+	const char *name;
+	dyd_diags *diags;
+	bool strict;
+	bool verbose;
+	strbuf path; /* JSON pointer of the value being checked */
+	size_t errors;
+} record_check;
+
+/* Parses data and checks the shape and values of every field. 0 with
+ * V->rec set even when problems were found (they are counted in
+ * V->errors); otherwise V holds nothing. */
+int record_check_begin(record_check *V, const char *data, size_t len,
+		       const char *name, const dyd_record_options *options,
+		       dyd_diags *diags);
+/* Ends the check begun: on rc 0 with no error found and a non-NULL out,
+ * hands the record to *out; otherwise frees it and returns the error
+ * (rc, or DYD_ENOMEM / DYD_EINVALID for what the check found). */
+int record_check_end(record_check *V, int rc, dyd_record **out);
+
+/* A problem at node n (its line and column) and at V->path. */
+void record_problem(record_check *V, dyd_severity sev, const doc_node *n,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* V->path += "/seg" (escaped), or "/i"; each returns the length to give
+ * back to record_pop(). */
+size_t record_push(record_check *V, const char *seg, size_t len);
+size_t record_push_index(record_check *V, size_t i);
+void record_pop(record_check *V, size_t saved);
 
 /* The array named field of the record ("business_chats"), or NULL. */
 const doc_node *record_array(const dyd_record *record, const char *field);

@@ -2407,9 +2407,7 @@ int report_html_render(char **out, size_t *len, const report_context *ctx)
 	}
 	h.lang = ctx->lang;
 	if (!dyd_language_supported(h.lang))
-		h.lang = dyd_language_pick(h.rec->language);
-	if (!h.lang)
-		h.lang = "en";
+		h.lang = i18n_language_for(h.rec->language);
 	prepare_purposes(&h);
 	/* A typical page is some 40 kB; growing to that from nothing took
 	 * a dozen reallocations, each copying what was written so far. */

@@ -47,20 +47,9 @@ static void omit(struct walker *w, const char *reason)
 
 static size_t push(struct walker *w, const char *key, size_t len)
 {
-	size_t saved = w->path.len, i;
-
 	if (!w->ctx)
-		return saved; /* only omissions need the pointer */
-	strbuf_putc(&w->path, '/');
-	for (i = 0; i < len; i++) {
-		if (key[i] == '~')
-			strbuf_puts(&w->path, "~0");
-		else if (key[i] == '/')
-			strbuf_puts(&w->path, "~1");
-		else
-			strbuf_putc(&w->path, key[i]);
-	}
-	return saved;
+		return w->path.len; /* only omissions need the pointer */
+	return strbuf_pointer_push(&w->path, key, len);
 }
 
 static void walk(struct walker *w, const doc_node *n, const field_spec *f);

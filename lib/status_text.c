@@ -606,11 +606,8 @@ int dyd_status_render(char **out, const dyd_decision *d,
 	if (i18n_load())
 		return DYD_ENOMEM;
 	r.opt = options;
-	r.lang = options->lang;
-	if (!r.lang)
-		r.lang = dyd_language_pick(d->record->language);
-	if (!r.lang)
-		r.lang = "en";
+	r.lang = options->lang ? options->lang
+			       : i18n_language_for(d->record->language);
 	if (!dyd_language_supported(r.lang))
 		return DYD_EUSAGE;
 	human_time(d->as_of, as_of, sizeof(as_of));

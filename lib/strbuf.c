@@ -135,3 +135,29 @@ char *strbuf_detach(strbuf *sb)
 	sb->len = sb->cap = 0;
 	return data;
 }
+
+size_t strbuf_pointer_push(strbuf *sb, const char *seg, size_t len)
+{
+	size_t saved = sb->len, i;
+
+	strbuf_putc(sb, '/');
+	for (i = 0; i < len; i++) {
+		if (seg[i] == '~')
+			strbuf_append(sb, "~0", 2);
+		else if (seg[i] == '/')
+			strbuf_append(sb, "~1", 2);
+		else
+			strbuf_putc(sb, seg[i]);
+	}
+	return saved;
+}
+
+size_t strbuf_pointer_index(strbuf *sb, size_t i)
+{
+	size_t saved = sb->len;
+	char digits[24];
+
+	strbuf_putc(sb, '/');
+	strbuf_append(sb, digits, format_unsigned(i, digits));
+	return saved;
+}

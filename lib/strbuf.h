@@ -62,6 +62,12 @@ void strbuf_truncate(strbuf *sb, size_t len);
 size_t format_unsigned(unsigned long long v, char *buf);
 size_t format_signed(long long v, char *buf);
 char *format_digits(char *p, unsigned long v, int width);
+/* JSON pointers (RFC 6901), built in a strbuf as a walk goes down a
+ * tree: strbuf_pointer_push appends "/" and seg with '~' written "~0" and
+ * '/' written "~1"; strbuf_pointer_index appends "/" and i in decimal.
+ * Both return the length before, for strbuf_truncate() on the way up. */
+size_t strbuf_pointer_push(strbuf *sb, const char *seg, size_t len);
+size_t strbuf_pointer_index(strbuf *sb, size_t i);
 /* Hands the string to the caller (free()); NULL if an allocation failed. */
 char *strbuf_detach(strbuf *sb);
 

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <zip.h>
 
-#define ENTRY_MAX_BYTES (512u * 1024u * 1024u)
 #define ENTRIES_MAX 64
 /* A JSON pointer into report.json, for messages. */
 #define POINTER_SIZE 128
@@ -91,7 +90,7 @@ static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 			zip_strerror(v->za));
 		return NULL;
 	}
-	if (st.size > ENTRY_MAX_BYTES) {
+	if (st.size > DYD_MAX_BUNDLE_BYTES) {
 		problem(v, name, NULL,
 			"entry of %llu bytes is larger than any dyd writes",
 			(unsigned long long)st.size);

@@ -85,7 +85,7 @@ finish() {
 	exit $?
 }
 
-version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/lib/dyd.h")
+version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/include/dyd.h")
 arch=$(dpkg --print-architecture)
 deb=$tmp/pkg/dyd_${version}_${arch}.deb
 

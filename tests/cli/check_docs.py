@@ -27,8 +27,8 @@ for dyd itself ("dyd" in the listing, dyd(1) its page):
 
 Also: the commands of the listing are those of 'dyd --help', of dyd(1)'s
 COMMANDS and of its SEE ALSO; an option that dyd(1) names under a command
-is one of that command's; dyd(3) shows every function of lib/dyd.h in its
-SYNOPSIS and names it in NAME; every page in man/ passes
+is one of that command's; dyd(3) shows every function of include/dyd.h in
+its SYNOPSIS and names it in NAME; every page in man/ passes
 'mandoc -T lint -W warning'.
 
 Prints 'N passed, M failed' and exits 1 if anything failed.
@@ -446,9 +446,7 @@ def main():
         os.path.join(here, "..", "..")))
     args = ap.parse_args()
     man = os.path.join(args.src, "man")
-    header = os.path.join(args.src, "lib", "dyd.h")
-    if not os.path.exists(header):
-        header = os.path.join(args.src, "include", "dyd.h")
+    header = os.path.join(args.src, "include", "dyd.h")
     completion = os.path.join(args.src, "completion", "dyd.bash")
 
     commands, tables = dump_options(args.dyd)

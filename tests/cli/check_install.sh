@@ -98,7 +98,7 @@ rel_libdir=${libdir#"$stage"/}
 
 # --- the files -------------------------------------------------------------
 
-version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/lib/dyd.h")
+version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/include/dyd.h")
 expected=$tmp/expected
 {
 	echo bin/dyd
@@ -134,7 +134,7 @@ else
 fi
 
 check "bin/dyd is executable" test -x "$stage/bin/dyd"
-check "include/dyd.h is lib/dyd.h" cmp "$src/lib/dyd.h" "$stage/include/dyd.h"
+check "include/dyd.h is the source include/dyd.h" cmp "$src/include/dyd.h" "$stage/include/dyd.h"
 check "libdyd.so.0 links to libdyd.so.$version" \
 	test "$(readlink "$libdir/libdyd.so.0")" = "libdyd.so.$version"
 check "libdyd.so links to libdyd.so.0" \
@@ -173,7 +173,7 @@ check "bin/dyd's RUNPATH ($runpath) does not name the build directory" \
 nm -D --defined-only "$libdir/libdyd.so.$version" |
 	awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' | sort -u \
 	>"$tmp/exports"
-sed 's|/\*.*\*/||' "$src/lib/dyd.h" | grep -o 'dyd_[a-z0-9_]*(' |
+sed 's|/\*.*\*/||' "$src/include/dyd.h" | grep -o 'dyd_[a-z0-9_]*(' |
 	tr -d '(' | sort -u >"$tmp/api"
 not_dyd=$(grep -v '^dyd_' "$tmp/exports")
 if [ -s "$tmp/exports" ] && [ -z "$not_dyd" ]; then

@@ -9,7 +9,14 @@
  * library itself are counted and failed too. Each run is a forked child,
  * so one failure cannot disturb the next.
  *
- * Usage: torture export|batch TESTDATA_DIR [--step N]
+ * A batch runs a reader, a worker and the committer at once, so the
+ * order in which their allocations come is not the same from run to run:
+ * "the Nth allocation of the run" fell in another thread each time, and a
+ * report could not be replayed. Allocations are therefore numbered per
+ * thread, threads in the order they are created (0 is the main thread),
+ * and a run fails allocation N of thread T: the same call every time.
+ *
+ * Usage: torture export|batch TESTDATA_DIR [--step N | --only T:N]
  */
 #define _GNU_SOURCE
 #include "dyd.h"
@@ -21,6 +28,7 @@
 #include <execinfo.h>
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,36 +42,49 @@ extern void *__libc_realloc(void *p, size_t size);
 extern void *__libc_memalign(size_t align, size_t size);
 extern void __libc_free(void *p);
 
-static volatile long countdown = -1; /* fail the allocation at 0 */
+#define THREADS_MAX 8 /* a batch with one worker has three */
+
+/* Which allocation to fail: number fail_at (from 0) of thread
+ * fail_thread; -1: none. */
+static int fail_thread = -1;
+static long fail_at = -1;
 /* Where the failed allocation was made, for the report of a misdeed. */
 static void *failed_frames[32];
 static int failed_frame_count;
 /* The failed allocation was made under libzip's zip_close(). */
 static volatile bool failed_in_zip_close;
-static volatile long counted;
+/* Allocations made by each thread of the run. */
+static long counted[THREADS_MAX];
 static volatile bool counting;
+static int threads_created;
+static __thread int thread_index; /* 0: the main thread */
+static __thread long thread_allocations;
+/* The thread is inside fail_now(): backtrace() may allocate. */
+static __thread bool in_failure;
 
 static bool fail_now(void)
 {
-	if (!counting)
+	long n;
+
+	if (!counting || in_failure)
 		return false;
-	__atomic_add_fetch(&counted, 1, __ATOMIC_RELAXED);
-	if (countdown >= 0 &&
-	    __atomic_sub_fetch(&countdown, 1, __ATOMIC_RELAXED) == -1) {
+	n = thread_allocations++;
+	__atomic_add_fetch(&counted[thread_index], 1, __ATOMIC_RELAXED);
+	if (thread_index == fail_thread && n == fail_at) {
 		void *frames[32];
-		int n, k;
+		int k;
 		Dl_info info;
-		counting = false;
+		in_failure = true;
 		n = backtrace(frames, 32);
-		for (k = 0; k < n; k++)
+		for (k = 0; k < (int)n; k++)
 			if (dladdr(frames[k], &info) && info.dli_sname &&
 			    strcmp(info.dli_sname, "zip_close") == 0)
 				failed_in_zip_close = true;
 		if (getenv("TORTURE_TRACE")) /* where it was, for debugging */
 			backtrace_symbols_fd(frames, n, 2);
 		memcpy(failed_frames, frames, sizeof(frames));
-		failed_frame_count = n;
-		counting = true;
+		failed_frame_count = (int)n;
+		in_failure = false;
 		errno = ENOMEM;
 		return true;
 	}
@@ -108,6 +129,52 @@ int posix_memalign(void **out, size_t align, size_t size)
 		return ENOMEM;
 	*out = p;
 	return 0;
+}
+
+/* Threads are numbered in the order they are created: the batch creates
+ * them one after another, so the numbers are the same in every run. */
+struct thread_start {
+	void *(*fn)(void *);
+	void *arg;
+	int index;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_start start = *(struct thread_start *)p;
+
+	__libc_free(p);
+	thread_index = start.index;
+	return start.fn(start.arg);
+}
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+		   void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *,
+			   void *(*)(void *), void *);
+	struct thread_start *start;
+	int rc;
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+	/* The torture's own bookkeeping: neither counted nor failed, and
+	 * freed by the thread, so the heap balances. */
+	start = __libc_malloc(sizeof(*start));
+	if (!real || !start) {
+		__libc_free(start);
+		return EAGAIN;
+	}
+	start->fn = fn;
+	start->arg = arg;
+	start->index =
+	    __atomic_add_fetch(&threads_created, 1, __ATOMIC_RELAXED);
+	if (start->index >= THREADS_MAX)
+		start->index = THREADS_MAX - 1;
+	rc = real(thread, attr, thread_main, start);
+	if (rc)
+		__libc_free(start);
+	return rc;
 }
 
 static const char *testdata;
@@ -231,9 +298,9 @@ static int run_batch(const char *dir)
 	snprintf(outdir, sizeof(outdir), "%s/out", dir);
 	dyd_time_parse("2021-06-01", 10, true, &bopt.as_of);
 	bopt.outdir = outdir;
-	/* One worker: the reader and the committer still run beside it, and
-	 * the allocations come in the same order every time, so a failure
-	 * can be replayed with --only. */
+	/* One worker, so that each thread's allocations come in the same
+	 * order every time (the reader and the committer run beside it):
+	 * a failure can be replayed with --only T:N. */
 	bopt.jobs = 1;
 	rc = dyd_policy_load_default(&policy, &diags);
 	bopt.policy = policy;
@@ -285,32 +352,44 @@ static const char *check_outputs(const char *mode, const char *dir, int rc)
 
 static int (*run)(const char *dir);
 
-/* Forks a run failing allocation `fail` (-1: none). Returns the number
- * of allocations it made, or -1 when the run misbehaved. */
-static long child(const char *mode, long fail, int *rc_out)
+/* What a child tells: whether it behaved, the run's result, and how many
+ * allocations each thread made. */
+struct outcome {
+	long status; /* 0; -1 misbehaved; -2 lost memory inside zip_close() */
+	long rc;
+	long counts[THREADS_MAX];
+};
+
+/* Forks a run failing allocation `fail` of thread `thread` (-1: none). */
+static struct outcome child(const char *mode, int thread, long fail)
 {
 	char dir[] = "/tmp/dyd-torture-XXXXXX";
 	int pipefd[2], status;
-	long result[2] = {-1, 0};
+	struct outcome out = {-1, 0, {0}};
 	pid_t pid;
 
 	if (!mkdtemp(dir) || pipe(pipefd) != 0)
-		return -1;
+		return out;
 	pid = fork();
 	if (pid == 0) {
 		struct mallinfo2 before, after;
 		const char *problem;
 		close(pipefd[0]);
+		threads_created = 0;
+		thread_allocations = 0;
+		memset(counted, 0, sizeof(counted));
 		before = mallinfo2();
-		countdown = fail;
+		fail_thread = thread;
+		fail_at = fail;
 		counting = true;
-		result[1] = run(dir);
+		out.rc = run(dir);
 		counting = false;
-		result[0] = counted;
+		memcpy(out.counts, counted, sizeof(counted));
+		out.status = 0;
 		if (getenv("TORTURE_SELFTEST_LEAK"))
 			(void)__libc_malloc(64); /* the check must see this */
 		after = mallinfo2();
-		problem = check_outputs(mode, dir, (int)result[1]);
+		problem = check_outputs(mode, dir, (int)out.rc);
 		if (!problem && after.uordblks != before.uordblks)
 			problem = failed_in_zip_close ? "known libzip leak"
 						      : "memory leaked";
@@ -318,52 +397,56 @@ static long child(const char *mode, long fail, int *rc_out)
 			/* libzip 1.7.3 loses the blocks of an in-memory
 			 * archive when an allocation fails inside zip_close();
 			 * counted apart, since dyd cannot free them. */
-			result[0] = -2;
+			out.status = -2;
 			problem = NULL;
 		}
 		if (problem) {
 			fprintf(stderr,
-				"torture %s: allocation %ld failed: %s "
-				"(result %ld)\n",
-				mode, fail, problem, result[1]);
-			result[0] = -1;
+				"torture %s: allocation %d:%ld failed: %s "
+				"(result %ld; replay with --only %d:%ld)\n",
+				mode, thread, fail, problem, out.rc, thread,
+				fail);
+			if (failed_frame_count)
+				backtrace_symbols_fd(failed_frames,
+						     failed_frame_count, 2);
+			out.status = -1;
 		}
-		if (write(pipefd[1], result, sizeof(result)) != sizeof(result))
+		if (write(pipefd[1], &out, sizeof(out)) != sizeof(out))
 			_exit(2);
 		_exit(0);
 	}
 	close(pipefd[1]);
-	if (read(pipefd[0], result, sizeof(result)) != sizeof(result))
-		result[0] = -1;
+	if (read(pipefd[0], &out, sizeof(out)) != sizeof(out))
+		out.status = -1;
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* A crash: whatever the pipe said does not count. */
 		fprintf(stderr,
-			"torture %s: allocation %ld failed: the run "
+			"torture %s: allocation %d:%ld failed: the run "
 			"crashed (status %d)\n",
-			mode, fail, status);
-		result[0] = -1;
+			mode, thread, fail, status);
+		out.status = -1;
 	}
-	*rc_out = (int)result[1];
 	{
 		char cmd[128];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "torture: cannot remove %s\n", dir);
 	}
-	return result[0];
+	return out;
 }
 
 int main(int argc, char **argv)
 {
 	long total, i, step = 1, bad = 0, ran = 0, errors = 0, only = -1;
 	long libzip_leaks = 0;
-	int rc;
+	int t, only_thread = -1;
+	struct outcome counts;
 
 	if (argc < 3 || (strcmp(argv[1], "export") && strcmp(argv[1], "batch")))
 		return fprintf(stderr, "usage: torture export|batch TESTDATA "
-				       "[--step N]\n"),
+				       "[--step N | --only T:N]\n"),
 		       2;
 	testdata = argv[2];
 	/* mallinfo2() counts blocks parked in the thread caches as in use,
@@ -385,8 +468,9 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "torture: cannot write the input\n"), 1;
 	if (argc == 5 && strcmp(argv[3], "--step") == 0)
 		step = atol(argv[4]) > 0 ? atol(argv[4]) : 1;
-	if (argc == 5 && strcmp(argv[3], "--only") == 0)
-		only = atol(argv[4]);
+	if (argc == 5 && strcmp(argv[3], "--only") == 0 &&
+	    sscanf(argv[4], "%d:%ld", &only_thread, &only) != 2)
+		return fprintf(stderr, "torture: --only THREAD:N\n"), 2;
 	run = strcmp(argv[1], "export") == 0 ? run_export : run_batch;
 	/* A first run in this process warms the caches that live as long as
 	 * the process (translations, libcrypto's algorithm tables and its
@@ -419,28 +503,37 @@ int main(int argc, char **argv)
 		if (system(cmd) != 0)
 			return 1;
 	}
-	total = child(argv[1], -1, &rc);
-	if (total <= 0 || rc != 0) {
-		fprintf(stderr, "torture: the counting run failed (rc %d)\n",
-			rc);
+	counts = child(argv[1], -1, -1);
+	for (t = 0, total = 0; t < THREADS_MAX; t++)
+		total += counts.counts[t];
+	if (counts.status != 0 || total <= 0 || counts.rc != 0) {
+		fprintf(stderr, "torture: the counting run failed (rc %ld)\n",
+			counts.rc);
 		return 1;
 	}
-	for (i = only >= 0 ? only : 0; i < total; i += step) {
-		long r = child(argv[1], i, &rc);
-		if (r == -2)
-			libzip_leaks++;
-		else if (r < 0)
-			bad++;
-		else if (rc != 0)
-			errors++;
-		ran++;
-		if (only >= 0)
-			break;
+	for (t = 0; t < THREADS_MAX; t++) {
+		for (i = 0; i < counts.counts[t]; i += step) {
+			struct outcome r;
+			if (only_thread >= 0 && (t != only_thread || i != only))
+				continue;
+			r = child(argv[1], t, i);
+			if (r.status == -2)
+				libzip_leaks++;
+			else if (r.status < 0)
+				bad++;
+			else if (r.rc != 0)
+				errors++;
+			ran++;
+		}
 	}
-	printf("torture %s: %ld allocations, %ld runs, %ld ended in a clean "
-	       "error, %ld misbehaved, %ld lost memory inside libzip's "
-	       "zip_close()\n",
-	       argv[1], total, ran, errors, bad, libzip_leaks);
+	printf("torture %s: %ld allocations in", argv[1], total);
+	for (t = 0; t < THREADS_MAX; t++)
+		if (counts.counts[t])
+			printf(" %s%ld (thread %d)", t ? "+ " : "",
+			       counts.counts[t], t);
+	printf(", %ld runs, %ld ended in a clean error, %ld misbehaved, %ld "
+	       "lost memory inside libzip's zip_close()\n",
+	       ran, errors, bad, libzip_leaks);
 	printf("%ld passed, %ld failed\n", ran - bad, bad);
 	if (batch_input[0])
 		unlink(batch_input);

@@ -114,6 +114,10 @@ int dyd_tz_check(const char *name, dyd_diags *diags);
 
 /* Upper bound for a record or policy file, in bytes. */
 #define DYD_MAX_INPUT_BYTES (16u * 1024u * 1024u)
+/* Upper bound for a bundle file, and for each of its entries once
+ * inflated: dyd writes nothing near it, so anything larger is refused
+ * unread (ZIP bombs). */
+#define DYD_MAX_BUNDLE_BYTES (512u * 1024u * 1024u)
 
 /*
  * Reads a whole file (or standard input when path is "-") into memory,
@@ -440,6 +444,48 @@ char *dyd_verify_result_json(const char *file, int rc,
 			     const dyd_diags *diags);
 
 /* ---- end of signing ---- */
+
+/* Exports: one record in, its bundle out, as dyd export and every record
+ * of a batch make it. */
+
+typedef struct dyd_export_options {
+	dyd_record_options record;
+	dyd_bundle_options bundle;
+	dyd_time as_of;
+	/* Asked with the account id once the record is evaluated, before
+	 * the bundle is built: returning false skips the build. May be
+	 * NULL: always build. */
+	bool (*wanted)(const char *account_id, void *arg);
+	void *arg;
+} dyd_export_options;
+
+#define DYD_EXPORT_OPTIONS_INIT                                                \
+	{                                                                      \
+		DYD_RECORD_OPTIONS_INIT, DYD_BUNDLE_OPTIONS_INIT, 0, NULL,     \
+		    NULL                                                       \
+	}
+
+typedef struct dyd_export_result {
+	/* The record's account id, whenever the record loaded (even if it
+	 * then failed to evaluate), else NULL. */
+	char *account_id;
+	void *zip; /* the bundle; NULL on failure or when not wanted */
+	size_t zip_len;
+} dyd_export_result;
+
+/*
+ * Loads the record in data (name for diagnostics) with dyd_record_load,
+ * evaluates it as of options->as_of with dyd_evaluate and builds its
+ * bundle with dyd_bundle_build. Returns 0 with the bundle in out->zip, 0
+ * with out->zip NULL when options->wanted declined it, or the error of
+ * the step that failed. out is filled in either case; the caller frees
+ * it with dyd_export_result_release().
+ */
+int dyd_export_record(dyd_export_result *out, const char *data, size_t len,
+		      const char *name, const dyd_policy *policy,
+		      const dyd_export_options *options, dyd_diags *diags);
+
+void dyd_export_result_release(dyd_export_result *result);
 
 /* Batch exports: many records in, one bundle each, a results file. */
 

@@ -1,0 +1,226 @@
+/* The one writer: atomic private files, and the descriptor-relative calls
+ * the batch writes with. Nothing half-made is ever left behind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+
+#include "dyd.h"
+#include "failalloc.h"
+#include "output.h"
+#include "testutil.h"
+
+static char *dir;
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = make_tmpdir();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rm_tree(dir);
+	free(dir);
+	return 0;
+}
+
+static const char *in_dir(const char *name)
+{
+	return join(dir, name);
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+static void assert_content(const char *path, const char *want)
+{
+	char *got = slurp(path, NULL);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_write_is_private_and_keeps_what_is_there(void **state)
+{
+	dyd_write_options force = DYD_WRITE_OPTIONS_INIT;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	char path[4096];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s", in_dir("b.zip"));
+	umask(0);
+	assert_int_equal(dyd_output_write(path, "one", 3, NULL, &diags), 0);
+	umask(022);
+	assert_int_equal(mode_of(path), 0600);
+	assert_content(path, "one");
+	/* There already: refused, and the old bytes stay. */
+	assert_int_equal(dyd_output_write(path, "two", 3, NULL, &diags),
+			 DYD_EIO);
+	assert_string_equal(diags.items[0].message,
+			    "already exists; use --force to replace it");
+	assert_content(path, "one");
+	force.force = true;
+	assert_int_equal(dyd_output_write(path, "two", 3, &force, &diags), 0);
+	assert_content(path, "two");
+	assert_int_equal(count_entries(dir), 1); /* no temporary left */
+	dyd_diags_release(&diags);
+	unlink(path);
+}
+
+static bool yes(void *arg)
+{
+	++*(int *)arg;
+	return true;
+}
+
+static void test_write_failures_leave_nothing(void **state)
+{
+	dyd_write_options cancel = DYD_WRITE_OPTIONS_INIT;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	char path[4096];
+	int asked = 0;
+
+	(void)state;
+	/* Cancelled just before the rename: nothing, not even the
+	 * temporary. */
+	cancel.cancelled = yes;
+	cancel.arg = &asked;
+	snprintf(path, sizeof(path), "%s", in_dir("c.zip"));
+	assert_int_equal(dyd_output_write(path, "x", 1, &cancel, &diags),
+			 DYD_ECANCELED);
+	assert_int_equal(asked, 1);
+	assert_int_equal(count_entries(dir), 0);
+	/* A directory in the way, and a directory that is not there. */
+	assert_int_equal(dyd_output_write(dir, "x", 1, NULL, &diags), DYD_EIO);
+	assert_non_null(strstr(diags.items[0].message, "is a directory"));
+	snprintf(path, sizeof(path), "%s", in_dir("no/such/x.zip"));
+	assert_int_equal(dyd_output_write(path, "x", 1, NULL, &diags), DYD_EIO);
+	assert_non_null(strstr(diags.items[1].message,
+			       "cannot create a temporary file in"));
+	assert_non_null(strstr(diags.items[1].message, "No such file"));
+	/* Out of memory before anything is made. */
+	snprintf(path, sizeof(path), "%s", in_dir("m.zip"));
+	fail_after(0);
+	assert_int_equal(dyd_output_write(path, "x", 1, NULL, &diags),
+			 DYD_ENOMEM);
+	fail_never();
+	assert_int_equal(count_entries(dir), 0);
+	dyd_diags_release(&diags);
+}
+
+static void test_temp_names_are_new_each_time(void **state)
+{
+	int dfd = output_dir_open(AT_FDCWD, dir);
+	char *names[50];
+	int i, j;
+
+	(void)state;
+	assert_true(dfd >= 0);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(
+		    output_temp_write(dfd, "t-", "abc", 3, i % 2, &names[i]),
+		    0);
+		assert_int_equal(strncmp(names[i], "t-", 2), 0);
+		assert_int_equal(strlen(names[i]), 8);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(names[i], names[j]);
+		assert_int_equal(mode_of(in_dir(names[i])), 0600);
+	}
+	assert_int_equal(count_entries(dir), 50);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(output_remove(dfd, names[i]), 0);
+		free(names[i]);
+	}
+	/* ENOMEM for the name: no file, errno says why. */
+	fail_after(0);
+	assert_int_equal(output_temp_write(dfd, "t-", "x", 1, false, &names[0]),
+			 -1);
+	fail_never();
+	assert_int_equal(errno, ENOMEM);
+	assert_null(names[0]);
+	assert_int_equal(count_entries(dir), 0);
+	close(dfd);
+}
+
+static void test_rename_never_replaces_unless_asked(void **state)
+{
+	int dfd = output_dir_open(AT_FDCWD, dir), sub;
+	char *tmp;
+
+	(void)state;
+	assert_int_equal(output_dir_create(dfd, "sub"), 0);
+	assert_int_equal(output_dir_create(dfd, "sub"), 0); /* idempotent */
+	assert_int_equal(mode_of(in_dir("sub")), 0700);
+	sub = output_dir_open(dfd, "sub");
+	assert_true(sub >= 0);
+	assert_int_equal(output_temp_write(sub, "b-", "new", 3, true, &tmp), 0);
+	assert_int_equal(output_file_overwrite(dfd, "x.zip", "old", 3), 0);
+	assert_int_equal(output_rename(sub, tmp, dfd, "x.zip", false), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_content(in_dir("x.zip"), "old");
+	assert_int_equal(output_rename(sub, tmp, dfd, "x.zip", true), 0);
+	assert_content(in_dir("x.zip"), "new");
+	assert_int_equal(count_entries(in_dir("sub")), 0);
+	assert_int_equal(output_dir_sync(sub), 0);
+	assert_int_equal(output_fs_sync(dfd), 0);
+	assert_int_equal(output_dir_remove(dfd, "sub"), 0);
+	assert_int_equal(output_remove(dfd, "x.zip"), 0);
+	free(tmp);
+	close(sub);
+	close(dfd);
+}
+
+static void test_overwrite_append_truncate(void **state)
+{
+	int dfd = output_dir_open(AT_FDCWD, dir), fd;
+
+	(void)state;
+	assert_int_equal(output_file_overwrite(dfd, "j", "a longer text", 13),
+			 0);
+	assert_int_equal(output_file_overwrite(dfd, "j", "short", 5), 0);
+	assert_content(in_dir("j"), "short");
+	assert_int_equal(mode_of(in_dir("j")), 0600);
+	fd = output_append_open(dfd, "r");
+	assert_true(fd >= 0);
+	assert_int_equal(output_append(fd, "1\n", 2), 0);
+	close(fd);
+	fd = output_append_open(dfd, "r"); /* again: appends, keeps */
+	assert_int_equal(output_append(fd, "2\n", 2), 0);
+	assert_content(in_dir("r"), "1\n2\n");
+	assert_int_equal(output_truncate(dfd, "r", 2), 0);
+	assert_content(in_dir("r"), "1\n");
+	assert_int_equal(output_append(fd, "3\n", 2), 0); /* at the end */
+	assert_content(in_dir("r"), "1\n3\n");
+	close(fd);
+	assert_int_equal(output_file_sync(dfd, "r"), 0);
+	assert_int_equal(output_truncate(dfd, "missing", 0), -1);
+	assert_int_equal(errno, ENOENT);
+	output_remove(dfd, "r");
+	output_remove(dfd, "j");
+	close(dfd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_write_is_private_and_keeps_what_is_there),
+	    cmocka_unit_test(test_write_failures_leave_nothing),
+	    cmocka_unit_test(test_temp_names_are_new_each_time),
+	    cmocka_unit_test(test_rename_never_replaces_unless_asked),
+	    cmocka_unit_test(test_overwrite_append_truncate),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
