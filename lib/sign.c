@@ -793,75 +793,72 @@ int sign_check(const dyd_trust *trust, const char *key_sha256, const void *data,
 	return 0;
 }
 
-/* Key generation */
+/* Key generation: the key pair is made here, its files are written by
+ * keygen.c through the writer. */
 
-/* The new key's two PEM texts; priv in a BIO that wipes its buffer. */
-static int key_pems(EVP_PKEY *pkey, BIO **priv, BIO **pub, const char *file,
+struct sign_key_pair {
+	BIO *priv; /* a BIO that wipes its buffer */
+	BIO *pub;
+	char fingerprint[DYD_KEY_SHA256_SIZE];
+};
+
+/* The new key's two PEM texts. */
+static int key_pems(EVP_PKEY *pkey, sign_key_pair *kp, const char *file,
 		    dyd_diags *diags)
 {
-	*priv = BIO_new(BIO_s_secmem());
-	*pub = BIO_new(BIO_s_mem());
+	kp->priv = BIO_new(BIO_s_secmem());
+	kp->pub = BIO_new(BIO_s_mem());
 	/* No cipher: PKCS#8 "BEGIN PRIVATE KEY", unencrypted. */
-	if (!*priv || !*pub ||
-	    !PEM_write_bio_PrivateKey(*priv, pkey, NULL, NULL, 0, NULL, NULL) ||
-	    !PEM_write_bio_PUBKEY(*pub, pkey))
+	if (!kp->priv || !kp->pub ||
+	    !PEM_write_bio_PrivateKey(kp->priv, pkey, NULL, NULL, 0, NULL,
+				      NULL) ||
+	    !PEM_write_bio_PUBKEY(kp->pub, pkey))
 		return crypto_failure(diags, file, "cannot encode the key");
 	return 0;
 }
 
-int dyd_key_generate(const char *path, const dyd_write_options *options,
-		     char fingerprint[DYD_KEY_SHA256_SIZE], dyd_diags *diags)
+int sign_key_pair_new(sign_key_pair **out, const char *file, dyd_diags *diags)
 {
-	dyd_write_options defaults = DYD_WRITE_OPTIONS_INIT;
-	char fp[DYD_KEY_SHA256_SIZE], *pubpath, *pem;
+	sign_key_pair *kp = OPENSSL_zalloc(sizeof(*kp));
 	EVP_PKEY *pkey = NULL;
-	BIO *priv = NULL, *pub = NULL;
-	struct stat st;
-	long n;
 	int rc;
 
-	if (!options)
-		options = &defaults;
-	pubpath = OPENSSL_malloc(strlen(path) + 5);
-	if (!pubpath)
+	*out = NULL;
+	if (!kp)
 		return DYD_ENOMEM;
-	sprintf(pubpath, "%s.pub", path);
-	/* dyd_output_write() checks each file; both are checked first so
-	 * that neither is written when the second would be refused. */
-	if (!options->force && stat(pubpath, &st) == 0) {
-		diag_add(diags, DYD_ERROR, pubpath, 0, 0, NULL,
-			 "already exists; use --force to replace it");
-		rc = DYD_EIO;
-		goto out;
-	}
 	pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	rc = pkey ? fingerprint_of(pkey, fp)
-		  : crypto_failure(diags, path, "cannot make a key");
+	rc = pkey ? fingerprint_of(pkey, kp->fingerprint)
+		  : crypto_failure(diags, file, "cannot make a key");
 	if (!rc)
-		rc = key_pems(pkey, &priv, &pub, path, diags);
-	if (rc)
-		goto out;
-	n = BIO_get_mem_data(priv, &pem);
-	rc = dyd_output_write(path, pem, (size_t)n, options, diags);
-	if (rc)
-		goto out;
-	n = BIO_get_mem_data(pub, &pem);
-	rc = dyd_output_write(pubpath, pem, (size_t)n, options, diags);
-	if (rc) {
-		/* A private key without its public key serves nothing and
-		 * is one more secret to keep. */
-		unlink(path);
-		diag_add(diags, DYD_ERROR, path, 0, 0, NULL,
-			 "removed again: its public key could not be written");
-		goto out;
-	}
-	if (fingerprint)
-		memcpy(fingerprint, fp, sizeof(fp));
-out:
-	BIO_free(priv);
-	BIO_free(pub);
+		rc = key_pems(pkey, kp, file, diags);
 	EVP_PKEY_free(pkey);
-	OPENSSL_free(pubpath);
 	ERR_clear_error();
+	if (rc)
+		sign_key_pair_free(kp);
+	else
+		*out = kp;
 	return rc;
+}
+
+const char *sign_key_pair_pem(const sign_key_pair *kp, bool secret, size_t *len)
+{
+	char *pem;
+	long n = BIO_get_mem_data(secret ? kp->priv : kp->pub, &pem);
+
+	*len = n > 0 ? (size_t)n : 0;
+	return pem;
+}
+
+const char *sign_key_pair_fingerprint(const sign_key_pair *kp)
+{
+	return kp->fingerprint;
+}
+
+void sign_key_pair_free(sign_key_pair *kp)
+{
+	if (!kp)
+		return;
+	BIO_free(kp->priv);
+	BIO_free(kp->pub);
+	OPENSSL_free(kp);
 }

@@ -1,5 +1,6 @@
-/* Ed25519 keys and signatures, through libcrypto: key files in and out,
- * fingerprints, signing, and checking against a set of trusted keys. */
+/* Ed25519 keys and signatures, through libcrypto: key files in, new key
+ * pairs (keygen.c writes them), fingerprints, signing, and checking
+ * against a set of trusted keys. */
 #ifndef DYD_SIGN_H
 #define DYD_SIGN_H
 
@@ -35,6 +36,18 @@ typedef enum {
  * fingerprint is key_sha256. 0 with *result set, or DYD_ENOMEM. */
 int sign_check(const dyd_trust *trust, const char *key_sha256, const void *data,
 	       size_t len, const unsigned char *sig, sign_check_result *result);
+
+/* A new Ed25519 key pair, as the two PEM texts of its files: the private
+ * key PKCS#8 ("BEGIN PRIVATE KEY", unencrypted) in memory that is wiped
+ * when freed, the public key SubjectPublicKeyInfo. file names the key in
+ * diagnostics. 0, DYD_ENOMEM, or DYD_EIO when libcrypto fails otherwise. */
+typedef struct sign_key_pair sign_key_pair;
+int sign_key_pair_new(sign_key_pair **out, const char *file, dyd_diags *diags);
+/* The private (secret) or the public key's PEM text (borrowed). */
+const char *sign_key_pair_pem(const sign_key_pair *pair, bool secret,
+			      size_t *len);
+const char *sign_key_pair_fingerprint(const sign_key_pair *pair);
+void sign_key_pair_free(sign_key_pair *pair);
 
 /* Whether text is a fingerprint: 64 lower-case hex digits. */
 bool sign_is_fingerprint(const char *text);

@@ -39,7 +39,7 @@ LAYERS = [
         "deflate": ["deflate"],
     }),
     # Ed25519 through libcrypto, for bundle (signing) and verify
-    # (checking); it hashes with digest.
+    # (checking); it hashes with digest. Writing key files is keygen's.
     ("signatures", {"sign": ["sign"]}),
     ("doc", {"doc": ["doc", "doc_json.c", "doc_yaml.c"]}),
     ("account schema", {"account": ["account"]}),
@@ -59,6 +59,8 @@ LAYERS = [
     }),
     ("bundle", {"bundle": ["bundle"], "verify": ["verify.c"]}),
     ("output", {"output": ["output"]}),
+    # A new key pair (sign) written as two files (output).
+    ("key files", {"keygen": ["keygen.c"]}),
     ("export", {"export": ["export"]}),
     ("record streams", {"stream": ["stream"]}),
     ("batch files", {"batch_results": ["batch_results"],
