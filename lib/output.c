@@ -226,9 +226,21 @@ int output_append_open(int dirfd, const char *name)
 
 int output_append(int fd, const void *data, size_t len)
 {
-	if (output_write_all(fd, data, len) != 0)
+	off_t end = lseek(fd, 0, SEEK_END);
+	int saved, rc;
+
+	if (end < 0)
 		return -1;
-	return fsync(fd);
+	if (output_write_all(fd, data, len) == 0 && fsync(fd) == 0)
+		return 0;
+	/* A full disk can cut the data short: take back what was written,
+	 * so the file ends where it did instead of on half a line. */
+	saved = errno;
+	do
+		rc = ftruncate(fd, end);
+	while (rc != 0 && errno == EINTR);
+	errno = saved;
+	return -1;
 }
 
 int output_truncate(int dirfd, const char *name, off_t len)

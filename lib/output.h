@@ -49,7 +49,8 @@ int output_remove(int dirfd, const char *name);
 
 /* Opens name for appending (created 0600). Returns the descriptor. */
 int output_append_open(int dirfd, const char *name);
-/* Appends data to a descriptor of output_append_open() and flushes it. */
+/* Appends data to a descriptor of output_append_open() and flushes it;
+ * on failure the file is cut back to its length before the call. */
 int output_append(int fd, const void *data, size_t len);
 /* Cuts the file name to len bytes. */
 int output_truncate(int dirfd, const char *name, off_t len);

@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "dyd.h"
 #include "failalloc.h"
@@ -213,6 +215,40 @@ static void test_overwrite_append_truncate(void **state)
 	close(dfd);
 }
 
+/* An append that fails part way (here at the file size limit, as it
+ * would on a full disk) leaves the file as it was, not with half a line
+ * that a reader would take for a damaged one. */
+static void test_failed_append_leaves_the_file_as_it_was(void **state)
+{
+	struct rlimit old, small;
+	int dfd, fd, rc, err;
+
+	(void)state;
+	dfd = output_dir_open(AT_FDCWD, dir);
+	assert_true(dfd >= 0);
+	fd = output_append_open(dfd, "cut");
+	assert_true(fd >= 0);
+	assert_int_equal(output_append(fd, "1234567\n", 8), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 12; /* room for 4 bytes of the next line */
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	rc = output_append(fd, "abcdefghij\n", 11);
+	err = errno;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(rc, -1);
+	assert_int_equal(err, EFBIG);
+	assert_content(in_dir("cut"), "1234567\n");
+	/* And the next append goes on from there. */
+	assert_int_equal(output_append(fd, "89\n", 3), 0);
+	assert_content(in_dir("cut"), "1234567\n89\n");
+	close(fd);
+	output_remove(dfd, "cut");
+	close(dfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(test_temp_names_are_new_each_time),
 	    cmocka_unit_test(test_rename_never_replaces_unless_asked),
 	    cmocka_unit_test(test_overwrite_append_truncate),
+	    cmocka_unit_test(test_failed_append_leaves_the_file_as_it_was),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
