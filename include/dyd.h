@@ -476,7 +476,9 @@ typedef struct dyd_export_result {
 /*
  * Loads the record in data (name for diagnostics) with dyd_record_load,
  * evaluates it as of options->as_of with dyd_evaluate and builds its
- * bundle with dyd_bundle_build. Returns 0 with the bundle in out->zip, 0
+ * bundle with dyd_bundle_build and options->bundle (signed when its
+ * sign_key is set; the key is only read, so the workers of a batch share
+ * it). Returns 0 with the bundle in out->zip, 0
  * with out->zip NULL when options->wanted declined it, or the error of
  * the step that failed. out is filled in either case; the caller frees
  * it with dyd_export_result_release().

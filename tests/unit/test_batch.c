@@ -318,6 +318,92 @@ static void test_unreadable_input_is_a_line(void **state)
 	dyd_diags_release(&diags);
 }
 
+/* With a signing key every bundle is signed by it, and is the bundle
+ * dyd_export_record makes of that record with the same options: export
+ * and batch sign alike, on every worker. */
+static void test_bundles_are_signed(void **state)
+{
+	dyd_export_options eopt = DYD_EXPORT_OPTIONS_INIT;
+	dyd_batch_options o = DYD_BATCH_OPTIONS_INIT;
+	const char *inputs[] = {input};
+	static const char one[] = "{\"account_id\":\"u001\",\"phone\":"
+				  "\"+6281234560001\",\"registered_at\":"
+				  "\"2015-01-01T00:00:00Z\"}";
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_export_result res;
+	dyd_batch_progress sum;
+	dyd_signing_key *key = NULL;
+	dyd_trust *trust = NULL;
+	char out[4096], name[32], *zip;
+	size_t len = 0;
+	int i;
+
+	(void)state;
+	make_signing_key(dir, &key, &trust);
+	snprintf(out, sizeof(out), "%s", join(dir, "signed"));
+	o.outdir = out;
+	o.jobs = 3;
+	o.policy = policy;
+	o.bundle.sign_key = key;
+	dyd_time_parse("2021-06-01", 10, true, &o.as_of);
+	assert_int_equal(dyd_batch_run(inputs, 1, &o, &sum, &diags), 0);
+	assert_int_equal(sum.ok, RECORDS - 2);
+	for (i = 0; i < RECORDS; i++) {
+		if (i == 40 || i == 100) /* unparsable; a second u007 */
+			continue;
+		snprintf(name, sizeof(name), "u%03d.zip", i);
+		zip = slurp(join(out, name), &len);
+		assert_non_null(zip);
+		assert_true(signed_by(zip, len, trust));
+		free(zip);
+	}
+	eopt.as_of = o.as_of;
+	eopt.bundle = o.bundle;
+	assert_int_equal(dyd_export_record(&res, one, sizeof(one) - 1,
+					   "one.json", policy, &eopt, &diags),
+			 0);
+	zip = slurp(join(out, "u001.zip"), &len);
+	assert_int_equal(len, res.zip_len);
+	assert_memory_equal(zip, res.zip, len);
+	free(zip);
+	dyd_export_result_release(&res);
+	dyd_trust_free(trust);
+	dyd_signing_key_free(key);
+	dyd_diags_release(&diags);
+}
+
+/* A zone that does not exist is the caller's mistake: the batch stops
+ * before it makes OUTDIR or reads a record, with the zone named. */
+static void test_bad_zone_stops_before_anything(void **state)
+{
+	static const char *const zones[] = {"Nowhere/Atlantis", "+25:00",
+					    "../etc/passwd", ""};
+	dyd_batch_options o = DYD_BATCH_OPTIONS_INIT;
+	const char *inputs[] = {input};
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_batch_progress sum;
+	char out[4096];
+	size_t i;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s", join(dir, "badzone"));
+	o.outdir = out;
+	o.policy = policy;
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		o.bundle.tz = zones[i];
+		dyd_diags_clear(&diags);
+		assert_int_equal(dyd_batch_run(inputs, 1, &o, &sum, &diags),
+				 DYD_EUSAGE);
+		assert_int_equal(sum.records, 0);
+		assert_int_equal(diags.errors, 1);
+		if (*zones[i])
+			assert_non_null(
+			    strstr(diags.items[0].message, zones[i]));
+		assert_int_equal(access(out, F_OK), -1);
+	}
+	dyd_diags_release(&diags);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +413,8 @@ int main(void)
 	    cmocka_unit_test(test_shards_add_up),
 	    cmocka_unit_test(test_cancel_leaves_a_prefix),
 	    cmocka_unit_test(test_unreadable_input_is_a_line),
+	    cmocka_unit_test(test_bundles_are_signed),
+	    cmocka_unit_test(test_bad_zone_stops_before_anything),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,6 +1,6 @@
 /* dyd_export_record: what dyd export and every record of a batch do, so
- * that the two write the same bytes: load, evaluate, build, with a say
- * before the build. */
+ * that the two write the same bytes: load, evaluate, build (signed when
+ * the options carry a key), with a say before the build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,26 @@
 
 #include "dyd.h"
 #include "testutil.h"
+
+static dyd_signing_key *key;
+static dyd_trust *trust;
+static char *dir;
+
+static int setup(void **state)
+{
+	dir = make_tmpdir();
+	make_signing_key(dir, &key, &trust);
+	return policy_setup(state);
+}
+
+static int teardown(void **state)
+{
+	dyd_trust_free(trust);
+	dyd_signing_key_free(key);
+	rm_tree(dir);
+	free(dir);
+	return policy_teardown(state);
+}
 
 static const char good[] =
     "{\"account_id\": \"a.b\", \"phone\": \"+6281234567890\", "
@@ -23,7 +43,10 @@ static dyd_time day(const char *d)
 	return t;
 }
 
-static void test_same_bytes_as_the_steps(void **state)
+/* The bytes dyd_export_record makes are those of the three steps with the
+ * same options, whatever they are: here a language, a zone and, with
+ * key, a signature. */
+static void check_same_bytes(const dyd_signing_key *signer)
 {
 	dyd_export_options eopt = DYD_EXPORT_OPTIONS_INIT;
 	dyd_diags diags = DYD_DIAGS_INIT;
@@ -33,9 +56,10 @@ static void test_same_bytes_as_the_steps(void **state)
 	void *zip = NULL;
 	size_t len = 0;
 
-	(void)state;
 	eopt.as_of = day("2021-06-01");
 	eopt.bundle.lang = "id";
+	eopt.bundle.tz = "+07:00";
+	eopt.bundle.sign_key = signer;
 	assert_int_equal(dyd_export_record(&res, good, sizeof(good) - 1,
 					   "r.json", policy, &eopt, &diags),
 			 0);
@@ -52,11 +76,22 @@ static void test_same_bytes_as_the_steps(void **state)
 	free(zip);
 	dyd_decision_free(d);
 	dyd_record_free(rec);
+	if (signer)
+		assert_true(signed_by(res.zip, res.zip_len, trust));
+	else
+		assert_false(signed_by(res.zip, res.zip_len, trust));
 	dyd_export_result_release(&res);
 	assert_null(res.zip);
 	assert_null(res.account_id);
 	dyd_export_result_release(NULL);
 	dyd_diags_release(&diags);
+}
+
+static void test_same_bytes_as_the_steps(void **state)
+{
+	(void)state;
+	check_same_bytes(NULL);
+	check_same_bytes(key);
 }
 
 static bool refuse(const char *account_id, void *arg)
@@ -136,5 +171,5 @@ int main(void)
 	    cmocka_unit_test(test_wanted_is_asked_with_the_id),
 	    cmocka_unit_test(test_failures_keep_what_is_known),
 	};
-	return cmocka_run_group_tests(tests, policy_setup, policy_teardown);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

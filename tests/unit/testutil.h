@@ -122,6 +122,37 @@ static inline int load_policy(dyd_policy **out)
 	return rc;
 }
 
+/* A new Ed25519 key made in dir, loaded, and a trust set holding it: what
+ * a test signs with and checks against. */
+static inline void make_signing_key(const char *dir, dyd_signing_key **key,
+				    dyd_trust **trust)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	const char *path = join(dir, "key.pem");
+
+	if (dyd_key_generate(path, NULL, NULL, &diags) ||
+	    dyd_signing_key_load(key, path, &diags) || dyd_trust_new(trust) ||
+	    dyd_trust_add_key(*trust, *key))
+		fail_msg("cannot make a key in %s: %s", dir,
+			 diags.count ? diags.items[0].message : "no memory");
+	dyd_diags_release(&diags);
+}
+
+/* Whether the bundle's bytes verify, signed by a key of trust. */
+static inline bool signed_by(const void *zip, size_t len,
+			     const dyd_trust *trust)
+{
+	dyd_verify_options vopt = DYD_VERIFY_OPTIONS_INIT;
+	dyd_verify_result result;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	int rc;
+
+	vopt.trust = trust;
+	rc = dyd_bundle_verify_ext(zip, len, &vopt, &result, &diags);
+	dyd_diags_release(&diags);
+	return rc == 0 && result.signature == DYD_SIGNATURE_VALID;
+}
+
 /* The default policy for a group of tests: cmocka group setup and
  * teardown. */
 static dyd_policy *policy __attribute__((unused));
