@@ -47,11 +47,10 @@ SLURM_CONF = """\
 # no systemd and no cgroups (linuxproc tracks a job's processes), no
 # accounting database (job states come from scontrol, kept an hour).
 ClusterName=dydtest
-SlurmctldHost={host}(127.0.0.1)
+SlurmctldHost={host}({addr})
 SlurmctldPort={ctld_port}
 SlurmdPort={slurmd_port}
-CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
-AuthType=auth/munge
+{comm}AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket={root}/run/munge.socket
 SlurmUser=root
@@ -78,9 +77,28 @@ ReturnToService=2
 MinJobAge=3600
 KillWait=10
 MailProg=/bin/true
-{node} NodeAddr=127.0.0.1 State=UNKNOWN
+{node} NodeAddr={addr} State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 """
+
+
+def loopback_address(host):
+    """The address the daemons listen on and are reached at, and the
+    CommunicationParameters line that goes with it.
+
+    With NoInAddrAny a daemon binds to the address its host name resolves
+    to, not to every interface. That is only right when the name resolves
+    to a loopback address: 127.0.0.1 here, but 127.0.1.1 in the /etc/hosts
+    Debian's installer writes. Where the name resolves elsewhere or not at
+    all, the daemons bind to every interface and are reached at 127.0.0.1,
+    so that the test still sends nothing off this machine."""
+    try:
+        addr = socket.gethostbyname(host)
+    except OSError:
+        addr = None
+    if addr and addr.startswith("127."):
+        return addr, "CommunicationParameters=NoCtldInAddrAny,NoInAddrAny\n"
+    return "127.0.0.1", ""
 
 
 def free_ports(count):
@@ -161,8 +179,10 @@ class Cluster:
         node = self.run("slurmd", "-C").stdout.splitlines()[0]
         host = re.match(r"NodeName=(\S+)", node).group(1)
         ctld_port, slurmd_port = free_ports(2)
+        addr, comm = loopback_address(host)
         with open(f"{r}/etc/slurm.conf", "w") as f:
             f.write(SLURM_CONF.format(root=r, host=host, node=node,
+                                      addr=addr, comm=comm,
                                       ctld_port=ctld_port,
                                       slurmd_port=slurmd_port))
         conf = self.env["SLURM_CONF"]
