@@ -231,16 +231,18 @@ typedef struct dyd_status_options {
 	const char *lang; /* "en" or "id"; NULL: the record's, else "en" */
 	bool explain;	  /* add the rule trace behind every line */
 	bool verbose;	  /* show personal data (full phone, business names) */
+	const char *tz;	  /* zone of the times shown, as --tz; NULL: UTC */
 } dyd_status_options;
 
 #define DYD_STATUS_OPTIONS_INIT                                                \
 	{                                                                      \
-		NULL, false, false                                             \
+		NULL, false, false, NULL                                       \
 	}
 
 /*
  * Renders the short plain-language answer for support staff. The caller
- * frees the string with free().
+ * frees the string with free(). DYD_EUSAGE for a language or zone that is
+ * not supported.
  */
 int dyd_status_render(char **out, const dyd_decision *decision,
 		      const dyd_status_options *options);
