@@ -448,8 +448,10 @@ static int look_at(struct lookup *l, const stream_item *in)
 			/* It names the value: most likely the one. */
 			l->res->unreadable++;
 			diag_add(l->diags, DYD_WARNING, in->where, 0, 0, NULL,
-				 "a record here holds what is sought but "
+				 "a record here holds the %s sought but "
 				 "cannot be parsed: %s",
+				 l->opt->key == DYD_FIND_PHONE ? "phone number"
+							       : "account id",
 				 local.count ? local.items[0].message
 					     : "invalid");
 		}
