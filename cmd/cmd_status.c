@@ -197,7 +197,7 @@ static int status_file(const char *path, const struct status_args *a,
 static void sought(const struct status_args *a, char *buf, size_t size)
 {
 	char e164[DYD_PHONE_SIZE];
-	size_t i, n;
+	size_t i, n, head, tail;
 
 	if (!a->phone) {
 		snprintf(buf, size, "the account id '%s'", a->account);
@@ -205,7 +205,10 @@ static void sought(const struct status_args *a, char *buf, size_t size)
 	}
 	dyd_phone_normalize(a->phone, e164, NULL); /* parse_phone checked it */
 	n = strlen(e164);
-	for (i = 3; !a->status.verbose && n > 7 && i + 2 < n; i++)
+	/* As the answer's heading: a short number is hidden whole. */
+	head = n >= 9 ? 3 : 1;
+	tail = n >= 9 ? 2 : 0;
+	for (i = head; !a->status.verbose && i + tail < n; i++)
 		e164[i] = '*';
 	snprintf(buf, size, "the phone number %s", e164);
 }

@@ -207,6 +207,10 @@ def main():
                 "+62 812 0000 0000")
         check("not found --verbose: the number in full",
               p.returncode == 3 and "+6281200000000" in p.stderr)
+        p = dyd("status", "--in", gz, "--phone", "+41 791")
+        check("not found: a short number is masked whole, as in answers",
+              p.returncode == 3 and "phone number +***** in" in p.stderr,
+              p.stderr)
         p = dyd("status", "--in", gz, stream, records, "--account",
                 "budi.santos")
         check("not found in 3 inputs (an id that is a prefix)",
