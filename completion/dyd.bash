@@ -17,7 +17,7 @@ _dyd()
 		return
 	fi
 	case $prev in
-	--policy | --password-file | --results)
+	--policy | --password-file | --results | --in)
 		_filedir
 		return
 		;;
@@ -38,7 +38,7 @@ _dyd()
 			find . -type f -name '[A-Z]*' | sed 's|^\./||')" -- "$cur"))
 		return
 		;;
-	--as-of | --level | -j | --jobs | --shard)
+	--as-of | --level | -j | --jobs | --shard | --account | --phone)
 		return
 		;;
 	esac
@@ -66,8 +66,8 @@ _dyd()
 		return
 		;;
 	status)
-		options="--policy --as-of --lang --explain --json --verbose
-			--strict --help"
+		options="--in --account --phone --policy --as-of --lang --tz
+			--explain --json --verbose --strict --help"
 		;;
 	validate)
 		options="--policy --strict --json --quiet --verbose --help"

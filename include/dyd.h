@@ -231,16 +231,18 @@ typedef struct dyd_status_options {
 	const char *lang; /* "en" or "id"; NULL: the record's, else "en" */
 	bool explain;	  /* add the rule trace behind every line */
 	bool verbose;	  /* show personal data (full phone, business names) */
+	const char *tz;	  /* zone of the times shown, as --tz; NULL: UTC */
 } dyd_status_options;
 
 #define DYD_STATUS_OPTIONS_INIT                                                \
 	{                                                                      \
-		NULL, false, false                                             \
+		NULL, false, false, NULL                                       \
 	}
 
 /*
  * Renders the short plain-language answer for support staff. The caller
- * frees the string with free().
+ * frees the string with free(). DYD_EUSAGE for a language or zone that is
+ * not supported.
  */
 int dyd_status_render(char **out, const dyd_decision *decision,
 		      const dyd_status_options *options);
@@ -548,6 +550,80 @@ unsigned dyd_shard_of(const char *account_id, unsigned count);
 int dyd_batch_run(const char *const *inputs, size_t input_count,
 		  const dyd_batch_options *options, dyd_batch_progress *summary,
 		  dyd_diags *diags);
+
+/* Looking a record up: the support desk's `dyd status --in`. */
+
+/* An E.164 phone number: '+', 2 to 15 digits, and the NUL. */
+#define DYD_PHONE_SIZE 17
+
+/*
+ * The E.164 form of a phone number as a person types it: '+', the country
+ * code and the number, with any spaces, '-', '.', '/' and brackets (and
+ * their Unicode look-alikes: no-break and thin spaces, dashes, the minus
+ * sign) left out: "+62 812-3456-7890" is "+6281234567890". 0, or
+ * DYD_EINVALID with a diagnostic that says what is wrong without quoting
+ * the number.
+ */
+int dyd_phone_normalize(const char *typed, char out[DYD_PHONE_SIZE],
+			dyd_diags *diags);
+
+typedef enum dyd_find_key {
+	DYD_FIND_ACCOUNT_ID, /* the record's account_id, exactly */
+	DYD_FIND_PHONE,	     /* its phone, compared in E.164 form */
+} dyd_find_key;
+
+typedef struct dyd_find_options {
+	dyd_find_key key;
+	const char *value; /* the account id, or the phone number as typed */
+	dyd_record_options record; /* for the record found (format unused) */
+} dyd_find_options;
+
+#define DYD_FIND_OPTIONS_INIT                                                  \
+	{                                                                      \
+		DYD_FIND_ACCOUNT_ID, NULL, DYD_RECORD_OPTIONS_INIT             \
+	}
+
+/* How many matches a result names. */
+#define DYD_FIND_PLACES 8
+
+typedef struct dyd_find_result {
+	uint64_t records; /* records (and unreadable parts) of the inputs */
+	size_t matches;	  /* of them, those with the value sought */
+	/* The first matches (up to DYD_FIND_PLACES): where each starts
+	 * ("file:line", or a file of a directory), and its account id, or
+	 * NULL when that is not a valid one. */
+	char *where[DYD_FIND_PLACES];
+	char *account_id[DYD_FIND_PLACES];
+	/* Parts of the inputs that could not be read, and records that hold
+	 * the value but cannot be parsed; each is a warning in diags. With
+	 * any, the lookup may have missed a match. */
+	size_t unreadable;
+} dyd_find_result;
+
+/*
+ * Looks the record with options->value up in the inputs, which are read
+ * as dyd_batch_run() reads them (JSON Lines, plain or gzip; YAML streams;
+ * directories; "-"), one record at a time: memory stays that of a record
+ * or two whatever their size. A record is parsed only when its bytes can
+ * hold the value, which makes a lookup about as fast as reading the
+ * inputs. Every input is read to the end, to find a second match.
+ *
+ * 0 with *out the record (loaded and checked against the policy, as
+ * dyd_record_load() does) when exactly one matches and it is valid.
+ * DYD_EINVALID when none matches, more than one does (result says where),
+ * or the one that does is invalid (its problems are in diags, with the
+ * lines of its file). DYD_EUSAGE when the value is not an account id or a
+ * phone number; DYD_EIO when an input cannot be opened or read (each
+ * input is checked before any is read). result is filled in every case;
+ * the caller releases it with dyd_find_result_release() and frees *out
+ * with dyd_record_free().
+ */
+int dyd_record_find(dyd_record **out, dyd_find_result *result,
+		    const char *const *inputs, size_t input_count,
+		    const dyd_policy *policy, const dyd_find_options *options,
+		    dyd_diags *diags);
+
+void dyd_find_result_release(dyd_find_result *result);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 #include "evaluate.h"
 #include "i18n.h"
 #include "strbuf.h"
+#include "tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@ struct render {
 	const char *lang;
 	const dyd_status_options *opt;
 	bool *source_noted; /* per policy source: its note was shown */
+	const tz *zone;	    /* of the times shown (--tz) */
 };
 
 static void put_plain(strbuf *sb, const char *value)
@@ -21,15 +23,20 @@ static void put_plain(strbuf *sb, const char *value)
 	strbuf_puts(sb, value);
 }
 
-/* "2016-09-10 14:00:00 UTC" */
-static void human_time(dyd_time t, char *buf, size_t size)
+/* "2016-09-10 14:00:00 UTC", or in the zone asked for: "2016-09-10
+ * 21:00:00 WIB", "2016-09-10 21:00:00 +07:00". */
+static void human_time(const struct render *r, dyd_time t, char *buf,
+		       size_t size)
 {
 	char iso[DYD_TIME_BUFSIZE];
+	tz_local l;
 
+	/* Zones are whole seconds away from UTC: the fraction stays. */
 	dyd_time_format(t, iso);
-	iso[10] = ' ';
-	iso[strlen(iso) - 1] = '\0';
-	snprintf(buf, size, "%s UTC", iso);
+	tz_localize(r->zone, t, &l);
+	snprintf(buf, size, "%04d-%02u-%02u %02u:%02u:%02u%.*s %s", l.year,
+		 l.month, l.day, l.hour, l.minute, l.second,
+		 (int)(strlen(iso) - 20), iso + 19, l.abbreviation);
 }
 
 static void say(struct render *r, unsigned indent, const char *key,
@@ -106,15 +113,15 @@ static void render_optout(struct render *r)
 	}
 	t = &p->terms[o->terms];
 	snprintf(days, sizeof(days), "%u", t->optout->window_days);
-	human_time(t->effective, eff, sizeof(eff));
-	human_time(d->record->registered_at, reg, sizeof(reg));
+	human_time(r, t->effective, eff, sizeof(eff));
+	human_time(r, d->record->registered_at, reg, sizeof(reg));
 	if (o->has_window) {
-		human_time(o->window_start, start, sizeof(start));
-		human_time(o->window_end, end, sizeof(end));
+		human_time(r, o->window_start, start, sizeof(start));
+		human_time(r, o->window_end, end, sizeof(end));
 	}
 	if (o->choice) {
 		char key[48];
-		human_time(o->choice->at, at, sizeof(at));
+		human_time(r, o->choice->at, at, sizeof(at));
 		snprintf(key, sizeof(key), "channel.%s", o->choice->channel);
 		channel = msg(r, key);
 	}
@@ -169,7 +176,7 @@ static void render_optout(struct render *r)
 		snprintf(ckey, sizeof(ckey), "channel.%s", ev->channel);
 		snprintf(wkey, sizeof(wkey), "ignored.%s",
 			 ignored_why_name(o->ignored[i].why));
-		human_time(ev->at, at, sizeof(at));
+		human_time(r, ev->at, at, sizeof(at));
 		const char *v[] = {"type", msg(r, key),	 "at",
 				   at,	   "channel",	 msg(r, ckey),
 				   "why",  msg(r, wkey), NULL};
@@ -212,9 +219,9 @@ static void render_terms(struct render *r)
 		const policy_terms *t = &d->policy->terms[i];
 		const decision_terms *dt = &d->terms[i];
 		const char *k = "";
-		human_time(dt->accepted_at, at, sizeof(at));
-		human_time(t->deadline, deadline, sizeof(deadline));
-		human_time(t->effective, eff, sizeof(eff));
+		human_time(r, dt->accepted_at, at, sizeof(at));
+		human_time(r, t->deadline, deadline, sizeof(deadline));
+		human_time(r, t->effective, eff, sizeof(eff));
 		const char *v[] = {"at",	at,  "deadline", deadline,
 				   "effective", eff, NULL};
 		switch (dt->status) {
@@ -520,9 +527,9 @@ static void render_explain(struct render *r)
 		    NULL};
 		say(r, 1, "explain.optout", v);
 		if (d->optout.has_window) {
-			human_time(d->optout.window_start, start,
+			human_time(r, d->optout.window_start, start,
 				   sizeof(start));
-			human_time(d->optout.window_end, end, sizeof(end));
+			human_time(r, d->optout.window_end, end, sizeof(end));
 			const char *w[] = {"start", start, "end", end, NULL};
 			say(r, 1, "explain.window", w);
 		}
@@ -554,7 +561,7 @@ static void render_explain(struct render *r)
 				strbuf_puts(&cond,
 					    msg(r, "explain.condition.none"));
 			}
-			human_time(c->since, since, sizeof(since));
+			human_time(r, c->since, since, sizeof(since));
 			snprintf(line, sizeof(line), "%u", rule->line);
 			const char *v[] = {
 			    "category",
@@ -593,12 +600,24 @@ static void render_explain(struct render *r)
 	}
 }
 
+/* The zone of --tz (a name the caller has checked); UTC when none. */
+static int load_zone(const char *name, tz **out)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	int rc = tz_load(out, name ? name : "UTC", &diags);
+
+	dyd_diags_release(&diags);
+	return rc == DYD_EINVALID ? DYD_EUSAGE : rc;
+}
+
 int dyd_status_render(char **out, const dyd_decision *d,
 		      const dyd_status_options *options)
 {
 	dyd_status_options defaults = DYD_STATUS_OPTIONS_INIT;
-	struct render r = {STRBUF_INIT, d, NULL, NULL, NULL};
+	struct render r = {STRBUF_INIT, d, NULL, NULL, NULL, NULL};
 	char as_of[48], phone[64];
+	tz *zone = NULL;
+	int rc;
 
 	*out = NULL;
 	if (!options)
@@ -610,7 +629,11 @@ int dyd_status_render(char **out, const dyd_decision *d,
 			       : i18n_language_for(d->record->language);
 	if (!dyd_language_supported(r.lang))
 		return DYD_EUSAGE;
-	human_time(d->as_of, as_of, sizeof(as_of));
+	rc = load_zone(options->tz, &zone);
+	if (rc)
+		return rc;
+	r.zone = zone;
+	human_time(&r, d->as_of, as_of, sizeof(as_of));
 	masked_phone(d->record->phone, options->verbose, phone, sizeof(phone));
 	{
 		const char *v[] = {"account", d->record->account_id,
@@ -637,6 +660,7 @@ int dyd_status_render(char **out, const dyd_decision *d,
 				   d->policy->sha256, NULL};
 		say(&r, 0, "status.policy", v);
 	}
+	tz_free(zone);
 	*out = strbuf_detach(&r.sb);
 	return *out ? 0 : DYD_ENOMEM;
 }

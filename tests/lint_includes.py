@@ -63,6 +63,8 @@ LAYERS = [
     ("key files", {"keygen": ["keygen.c"]}),
     ("export", {"export": ["export"]}),
     ("record streams", {"stream": ["stream"]}),
+    # A record looked up in the streams (dyd status --in).
+    ("record lookup", {"find": ["find"]}),
     ("batch files", {"batch_results": ["batch_results"],
                      "batch_journal": ["batch_journal"]}),
     ("batch group decision", {"batch_plan": ["batch_plan"]}),

@@ -68,8 +68,7 @@ def check(name, problems):
 
 
 def run(argv, **kw):
-    r = subprocess.run(argv, capture_output=True, text=True,
-                       env=dict(os.environ, NO_COLOR="1"), **kw)
+    r = subprocess.run(argv, capture_output=True, text=True, **kw)
     return r.returncode, r.stdout, r.stderr
 
 

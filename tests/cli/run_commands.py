@@ -84,8 +84,9 @@ def main():
               b["name"] in p.stdout for b in budi_record["business_chats"]
               if b["hosting"] == "parent"))
     p = dyd("status", "--as-of", "2021-06-01", budi)
-    check("status speaks the record's language (id)", p.returncode == 0 and
-          "Anda memilih opt-out." in p.stdout)
+    check("status speaks the desk's language (LC_ALL=C: en), not the "
+          "record's (id)", p.returncode == 0 and
+          "You opted out." in p.stdout and "Anda" not in p.stdout)
     p = dyd("status", "--lang", "id", "--as-of", "2021-06-01", hans)
     check("status --lang id over the record's 'de'", p.returncode == 0 and
           "Anda memilih opt-out." in p.stdout)
