@@ -85,7 +85,8 @@ finish() {
 	exit $?
 }
 
-version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/include/dyd.h")
+version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' \
+	"$build/include/dyd_version.h")
 arch=$(dpkg --print-architecture)
 deb=$tmp/pkg/dyd_${version}_${arch}.deb
 
@@ -138,7 +139,7 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./||' >"$tmp/contents"
 libdir=$(sed -n 's|^\(usr/lib[^ ]*\)/libdyd\.so\.0$|\1|p' "$tmp/contents")
 check "the package has usr/lib*/libdyd.so.0" test -n "$libdir"
 for f in usr/bin/dyd "$libdir/libdyd.so" "$libdir/libdyd.so.$version" \
-	"$libdir/pkgconfig/dyd.pc" usr/include/dyd.h \
+	"$libdir/pkgconfig/dyd.pc" usr/include/dyd.h usr/include/dyd_version.h \
 	usr/share/bash-completion/completions/dyd; do
 	check "the package has $f" grep -qx "$f" "$tmp/contents"
 done

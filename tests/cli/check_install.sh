@@ -4,8 +4,9 @@
 #   tests/cli/check_install.sh BUILD-DIR
 #
 # - 'cmake --install BUILD-DIR --prefix STAGE' puts in place exactly: the
-#   dyd binary, libdyd.so.0 (with libdyd.so), dyd.h, dyd.pc, every man page
-#   of man/ in its section, the five JSON Schemas and the bash completion;
+#   dyd binary, libdyd.so.0 (with libdyd.so), dyd.h and dyd_version.h,
+#   dyd.pc, every man page of man/ in its section, the five JSON Schemas
+#   and the bash completion;
 # - the installed dyd runs with an empty environment and uses the staged
 #   library: --version, an export and a verify of testdata/records/
 #   budi-santoso.json, and 'dyd schema' agrees with the installed schemas;
@@ -98,11 +99,13 @@ rel_libdir=${libdir#"$stage"/}
 
 # --- the files -------------------------------------------------------------
 
-version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/include/dyd.h")
+version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' \
+	"$build/include/dyd_version.h")
 expected=$tmp/expected
 {
 	echo bin/dyd
 	echo include/dyd.h
+	echo include/dyd_version.h
 	echo "$rel_libdir/libdyd.so"
 	echo "$rel_libdir/libdyd.so.0"
 	echo "$rel_libdir/libdyd.so.$version"
