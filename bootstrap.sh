@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs what dyd needs (Debian 12, as root), builds it, and with --test
 # runs the whole test suite. Used word for word by README.md and .ci/run.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd status: the support desk's answer for one account. */
 #include "cli.h"
 #include "commands.h"

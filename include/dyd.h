@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dyd.h - the public interface of libdyd, the "download your data" exporter.
  *

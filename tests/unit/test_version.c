@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd_library_versions: the versions of the libraries actually linked,
  * for --version and bug reports. */
 #include <setjmp.h>
