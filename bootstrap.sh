@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs what dyd needs (Debian 12, as root), builds it, and with --test
 # runs the whole test suite. Used word for word by README.md and .ci/run.
 #
@@ -14,13 +15,15 @@ cd "$(dirname "$0")"
 # stack names for the browser tests (ctest -L browser); slurm-wlm, munge,
 # parallel and jq for the sharding tests (ctest -L cluster), which start a
 # Slurm of their own and run the recipes of dyd-batch(1); none of their
-# services needs to be enabled.
+# services needs to be enabled. debhelper, lintian and man-db for the
+# Debian packages (ctest -L package): dpkg-buildpackage builds them from
+# debian/, lintian checks them, and they are installed in a throwaway root.
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   libdeflate-dev libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
   python3-jsonschema python3-yaml mandoc unzip libarchive-tools p7zip-full
-  dpkg-dev bash-completion tzdata libc-bin openssl chromium
-  default-jre-headless poppler-utils fonts-dejavu-core fonts-liberation
-  slurm-wlm munge parallel jq"
+  dpkg-dev debhelper lintian man-db bash-completion tzdata libc-bin openssl
+  chromium default-jre-headless poppler-utils fonts-dejavu-core
+  fonts-liberation slurm-wlm munge parallel jq"
 # Node.js and npm run the browser tests. Debian's packages unless a node is
 # already there (NodeSource's nodejs bundles npm and conflicts with
 # Debian's npm package, so ask for the commands, not the packages).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Compares the bundles two dyd binaries wrote into two directory trees:
 the same content, whatever the deflate streams.
 

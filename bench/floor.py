@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The deflate floor of a batch: the CPU time the deflate library needs to
 deflate exactly the bytes the bundles contain, as the bundles did.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Deterministic generator of synthetic dyd.account/v1 records (JSON Lines).
 
 Record i depends only on (--seed, i, --profile, --contacts): the first K

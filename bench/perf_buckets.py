@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Where a dyd batch spends its CPU, by pipeline stage, from `perf script`.
 
 Reads the output of `perf script -F tid,ip,sym,dso` of a `perf record

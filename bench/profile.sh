@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Profiles of the dyd batch pipeline, single-threaded, typical records:
 #   - perf record (cpu-clock, DWARF call graphs), 2000 records, -j1:
 #     top functions by inclusive (children) and self cost, and by object;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The dyd batch benchmark. Builds an optimised binary (build-bench), generates
 # synthetic records, runs `dyd batch` and prints a markdown report on
 # standard output (progress goes to standard error). See bench/README.md.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks that two dyd binaries write the same bytes: a speed change must not
 # change a bundle. Runs both over testdata/records (dyd export, every record,
 # several languages and zones) and over generated records of each profile

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # dyd status by hand (issues 15 and 18): the time from start to answer for
 # one typical record file, and for a --in lookup, by account id, by phone
 # number and of one that is not there, in a gzip of a million records;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Turns a file into a C source holding its bytes, so data files (the default
 # policy, translations, schemas) are compiled into the library without being
 # copied into C string literals by hand.

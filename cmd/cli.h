@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the subcommands share: exit codes, diagnostics, the option groups
  * of evaluating and bundling, the password. Only dyd.h from the library. */
 #ifndef DYD_CLI_H

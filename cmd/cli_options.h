@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Option tables: one per command, from which the getopt_long array, the
  * --help text, the "did you mean" hints and the listing the docs check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What dyd batch shows while it runs: a progress line on a terminal, a
  * message for each failed record, and the summary at the end. */
 #ifndef DYD_CLI_PROGRESS_H

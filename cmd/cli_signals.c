@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "cli_signals.h"
 
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The signals that end dyd (SIGINT, SIGTERM, SIGHUP): held off while a
  * file is put in place, or caught so that a batch stops cleanly and then
  * ends by the same signal. */

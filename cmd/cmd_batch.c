@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd batch: bundles for many accounts, resumable and shardable. */
 #include "cli.h"
 #include "cli_progress.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd export: one account's bundle. */
 #include "cli.h"
 #include "cli_signals.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd policy show | check */
 #include "cli.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd schema: print the JSON Schemas built into dyd. */
 #include "cli.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd status: the support desk's answer for one account, from its record
  * file or looked up in the inputs of a batch. */
 #include "cli.h"

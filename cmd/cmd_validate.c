@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd validate: every problem of every record file, with its location. */
 #include "cli.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd verify: re-check bundles against their manifests. */
 #include "cli.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One entry point per subcommand, each in cmd_<name>.c. argv[0] is the
  * subcommand's name. Each returns an exit status. Each spec is the
  * command's option table, for its --help and dyd --dump-options. */

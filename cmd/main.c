@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd: the command table and dispatch. */
 #include "cli.h"
 #include "commands.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for dyd(1)
 _dyd()
 {

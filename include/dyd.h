@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dyd.h - the public interface of libdyd, the "download your data" exporter.
  *
@@ -18,11 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* DYD_VERSION "MAJOR.MINOR.PATCH", its parts, DYD_VERSION_NUMBER for #if */
+#include "dyd_version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define DYD_VERSION "0.1.0"
 
 enum {
 	DYD_OK = 0,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The account record format (dyd.account/v1): its fields, and the rules
  * of its values that need no policy. The leaf that record validation, the
  * policy lint and the renderers all read. */

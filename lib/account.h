@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The account record format (dyd.account/v1): the field tables and the
  * rules of single values (account ids, phone numbers, country codes,
  * language tags), which need no policy. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Batch exports: setting up, the threads, and what is left at the end.
  * How a batch works is told in batch.h. */
 #include "batch.h"

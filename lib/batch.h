@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch's shared state, private to the batch_*.c files that run it.
  *
  * A reader thread (batch_reader.c) splits the inputs into records, worker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch's committer: a group of done records at a time, in input
  * order, decided by batch_plan_group() and then carried out on disk. */
 #include "batch.h"

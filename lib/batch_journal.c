@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The journal file: one JSON line per bundle of the group in hand. */
 #include "batch_journal.h"
 #include "dyd.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The journal of a batch: before a group's bundles are renamed into
  * place, which records are about to get which bundle. After a crash it
  * tells a bundle of the group being committed (renamed, but not yet in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The commit's decisions, apart from the disk so that they can be tested
  * on their own: the same inputs always give the same plan. */
 #include "batch_plan.h"

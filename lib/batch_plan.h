@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deciding a group of a batch's commit: for each record, the status of
  * its results line, whether it gets one, and which bundles go into place.
  * Pure: what is on disk is handed in, and nothing is written; the disk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch's reader thread: the inputs, one record at a time, into the
  * ring, as fast as the committer makes room. */
 #include "batch.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Results lines: made with json_out, read back with cJSON. */
 #include "batch_results.h"
 #include "json_out.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The results file of a batch: one JSON line per record, in input order.
  * Making a line and reading one back; the file itself is written through
  * output.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resuming a batch: the options of the first run (its signature), the
  * results lines it wrote and the journal of the group it was committing. */
 #include "batch.h"

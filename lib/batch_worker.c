@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch's worker threads: each takes the next record of the ring and
  * exports it (dyd_export_record) into a temporary bundle, or finds why
  * not. */

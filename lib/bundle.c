@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bundle: report.html, report.json and manifest.json in one ZIP built
  * in memory with libzip (entries deflated by libdeflate), and manifest.sig
  * when it is signed. */

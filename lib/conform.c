@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A record against a policy: the rules that tie a record's events to each
  * other, to its registration and to the terms versions the policy knows.
  * The one place that needs both the record and the policy model. */

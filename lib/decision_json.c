@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The decision object as JSON: the same bytes in `dyd status --json` and
  * in report.json. Field names and enumerations are those of SPEC 3.3 and
  * schemas/decision.schema.json. */

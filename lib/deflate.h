@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bundle entries deflated whole with libdeflate, and handed to libzip as
  * they are: libzip writes the ZIP, libdeflate the deflate streams. */
 #ifndef DYD_DEFLATE_H

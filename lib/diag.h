@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Recording diagnostics from inside the library. */
 #ifndef DYD_DIAG_H
 #define DYD_DIAG_H

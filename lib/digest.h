@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef DYD_DIGEST_H
 #define DYD_DIGEST_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One document tree for JSON and YAML input, with source positions where
  * the parser knows them (libyaml does, cJSON does not). */
 #ifndef DYD_DOC_H

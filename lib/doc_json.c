@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON input through cJSON. cJSON accepts invalid UTF-8, cuts strings at
  * \u0000, keeps duplicate keys and reports no line numbers, so a lexical
  * pre-scan checks encoding, NUL and depth with positions first, and the

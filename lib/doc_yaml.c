@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* YAML input through libyaml's event parser. libyaml 0.2.5 has no nesting
  * limit and expands nothing itself, so depth is counted on events, and
  * anchors and aliases are refused outright (no alias bombs, no shared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 3339 instants as nanoseconds since the epoch, computed with plain
  * integer calendar arithmetic so neither TZ nor the C library's time zone
  * tables can change a result. */

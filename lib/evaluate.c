@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* (record, policy, as-of) -> decision, as SPEC section 3.3 states it. Pure:
  * no I/O, no clock, no formatting. */
 #include "evaluate.h"

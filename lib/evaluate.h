@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The decision: what the evaluator concluded, with references to the
  * policy rules and record events behind each conclusion. Renderers read
  * it; they do not decide anything themselves. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One record's export: load, evaluate, build the bundle. dyd export and
  * each record of a batch go through here, so both make the same bytes. */
 #include "dyd.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Looking a record up by account id or phone number in the inputs a batch
  * reads, for the support desk (dyd status --in). The inputs are streamed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Looking one record up in the inputs of a batch (dyd status --in): the
  * phone number's normal form, and the tests on a record's raw bytes that
  * tell, without parsing it, that it cannot be the one sought. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Translations, read from lib/messages.yaml as embedded at build time. */
 #ifndef DYD_I18N_H
 #define DYD_I18N_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading whole input files with a size limit. */
 #include "diag.h"
 

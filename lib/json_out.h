@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON the way dyd's outputs look: 2-space indent, keys in the order they
  * are written, UTF-8 unescaped, a final newline. A writer appends straight
  * to a strbuf, so a large report is never held as a cJSON tree too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd_key_generate: a new key pair (sign.c) written as two files through
  * the writer, both or neither. */
 #include "output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomic, private, durable file output, and every other file write of
  * the library (the batch's bundles, journal, results and directories).
  * libzip's own zip_close() creates files with 0666 & ~umask and does not

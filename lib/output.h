@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one writer: every file dyd creates, replaces, renames or removes
  * goes through here. Names are taken relative to a directory descriptor
  * (AT_FDCWD for the current directory), so that the directory is looked

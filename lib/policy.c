@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Loading and linting policies. The checks here are the ones `dyd policy
  * check` reports, so every message carries the file, line, column and the
  * JSON pointer of the offending value. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The policy model (dyd.policy/v1). All strings are borrowed from the
  * policy's document arena. */
 #ifndef DYD_POLICY_H

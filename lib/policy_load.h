@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The policy loader's state and helpers, shared by the modules that read
  * parts of a policy document (policy.c, policy_source.c). Every helper
  * reports with the file, line, column and the JSON pointer in `path`. */

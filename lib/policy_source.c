@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a policy's claims rest on (SPEC 3.1): the `sources` list, each
  * element's `source` and `note`, and the parts of the opt-out and the
  * overdue consequences whose meaning depends on a dated document (`final`,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Account records: the field table, validation with a location for every
  * problem, and the model the evaluator reads. */
 #include "record.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The account record model (dyd.account/v1). */
 #ifndef DYD_RECORD_H
 #define DYD_RECORD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rendering a decision into the bundle's documents. Renderers only
  * present what the evaluator decided; they decide nothing. */
 #ifndef DYD_REPORT_H

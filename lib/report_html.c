@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.html: the one page a person reads. Self-contained (inline CSS, no
  * script, nothing fetched), localized through messages.yaml, and strict
  * about escaping: every string that comes from the record or the policy

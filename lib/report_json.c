@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.json: everything, for machines. The account data is the record
  * normalised (timestamps in UTC, only the fields dyd.account/v1 defines);
  * whatever is left out is listed, so nothing is dropped silently. */

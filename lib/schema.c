@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON Schemas of schemas/, compiled in so `dyd schema` works without
  * the source tree. */
 #include "dyd.h"

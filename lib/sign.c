@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ed25519 keys and signatures through libcrypto, for signed bundles.
  *
  * Secrets: a key file is read into anonymous pages kept out of core dumps

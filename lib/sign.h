@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Ed25519 keys and signatures, through libcrypto: key files in, new key
  * pairs (keygen.c writes them), fingerprints, signing, and checking
  * against a set of trusted keys. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The short plain-language answer of `dyd status`: opt-out first, then the
  * terms, then what is shared; with explain, the rule behind every line. */
 #include "evaluate.h"

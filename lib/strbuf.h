@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte string that remembers allocation failure, so builders can
  * append freely and check once at the end. */
 #ifndef DYD_STRBUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Record streams for batch exports: JSON Lines (plain or gzip), YAML
  * multi-document streams, and directories of record files, read one
  * record at a time so memory does not grow with the input. */

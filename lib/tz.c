@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Time zones: a reader for TZif files (RFC 8536), version 2 and later,
  * with the POSIX TZ rule of the file's footer for instants after the last
  * transition, and fixed UTC offsets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Time zones by IANA name, for showing instants to people. Each zone is an
  * object of its own, so reports for different zones can be rendered at
  * once on several threads: the C library's localtime() reads one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd verify: is this bundle what its manifest says, is report.json a
  * report, and who signed the manifest? Every problem found is reported,
  * not just the first. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "dyd.h"
 
 #include <cjson/cJSON.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "zipmem.h"
 
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening an in-memory ZIP with libzip from any thread. */
 #ifndef DYD_ZIPMEM_H
 #define DYD_ZIPMEM_H

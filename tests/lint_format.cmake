@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fails when a C file differs from what clang-format makes of it.
 file(GLOB_RECURSE sources ${SRC}/include/*.h ${SRC}/lib/*.[ch] ${SRC}/cmd/*.[ch]
      ${SRC}/tests/unit/*.[ch] ${SRC}/tests/fuzz/*.[ch])

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks every #include "..." of lib/ against the written layer order,
 and that lib/output.c is the only file of lib/ that writes files.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fails when mandoc reports any warning on any man page.
 file(GLOB pages ${MAN_DIR}/*.[1-9])
 if(NOT pages)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the hostile-input corpus of this directory. The inputs are
 committed (with their golden .err files); this script is how they were
 made, and remakes them byte for byte."""

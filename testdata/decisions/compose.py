@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes testdata/decisions/CASE.json from the conclusions worked out by
 hand in DERIVATION.md, restated as data in CASES below.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // browser.axe: axe-core finds no WCAG 2.1 A/AA violation in report.html, for
 // each record and language, at desktop (1280 px) and phone (360 px) width,
 // in the light and in the dark colour scheme (the page declares

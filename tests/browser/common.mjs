@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the browser tests share: the records and languages they check, making
 // the reports with the built dyd, starting Debian's Chromium, and judging the
 // findings against known-failures.txt.

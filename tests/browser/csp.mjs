@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // browser.csp: report.html works offline and runs nothing. For each record
 // and language, opened from a file as a user opens it:
 //   - the Content-Security-Policy meta tag comes right after <meta charset>

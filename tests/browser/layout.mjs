@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // browser.layout: report.html fits a phone and prints well, for each record
 // and language.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs inside the page (Playwright page.evaluate, through the DevTools
 // protocol, so the page's CSP does not stop it) and measures the layout as
 // a reader meets it. Plain browser JavaScript, no imports: layout.mjs reads

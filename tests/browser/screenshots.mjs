@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // browser.screenshots: pictures of report.html for people to look at, for
 // each record and language: the whole page at desktop width (1280 px), at
 // phone width (360 px, drawn at 2 device pixels per CSS pixel as a phone

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // browser.vnu: the Nu HTML Checker (npm vnu-jar, run with Debian's Java)
 // reports no error in report.html, for each record and language; its
 // warnings are printed. It checks the markup, the inline SVG and the CSS of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The option tables, --help, the man pages and the bash completion agree.
 
 Usage: check_docs.py --dyd PATH [--src DIR]

@@ -1,73 +1,57 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs a build into a staging directory and checks what a user gets:
 #
-#   tests/cli/check_install.sh BUILD-DIR
+#   tests/cli/check_install.sh BUILD-DIR VERSION
 #
+# VERSION is the project's (project(dyd VERSION) in CMakeLists.txt).
 # - 'cmake --install BUILD-DIR --prefix STAGE' puts in place exactly: the
-#   dyd binary, libdyd.so.0 (with libdyd.so), dyd.h, dyd.pc, every man page
-#   of man/ in its section, the five JSON Schemas and the bash completion;
+#   dyd binary, libdyd.so.0 (with libdyd.so), dyd.h and dyd_version.h,
+#   dyd.pc, the CMake package (dydConfig.cmake, dydConfigVersion.cmake,
+#   the targets), every man page of man/ in its section, the five JSON
+#   Schemas and the bash completion;
 # - the installed dyd runs with an empty environment and uses the staged
 #   library: --version, an export and a verify of testdata/records/
 #   budi-santoso.json, and 'dyd schema' agrees with the installed schemas;
 # - the library's SONAME is libdyd.so.0 and it exports the functions of
-#   dyd.h and nothing else;
-# - the EXAMPLES program of dyd(3), taken from the installed page, compiles
-#   with 'pkg-config --cflags --libs dyd' against the staged files and runs;
+#   dyd.h and nothing else; the installed dyd.h gives VERSION to #if;
+# - dyd.pc: plain absolute paths, Requires.private, and no -I but dyd's;
+# - the EXAMPLES program of dyd(3), taken from the installed page, builds
+#   against the staged files with 'pkg-config --cflags --libs dyd' and
+#   with the page's CMakeLists.txt (find_package(dyd)), and runs; a
+#   find_package of another minor version is refused;
 # - the bash completion loads and registers 'complete -F _dyd dyd'; with
 #   bash-completion installed (or DYD_BASH_COMPLETION naming its
 #   bash_completion script), it also completes a command and an option.
 #
 # The build's dyd.pc names the prefix it was configured with; the staging
 # directory stands in for it with 'pkg-config --define-variable=prefix='.
-# Nothing outside a temporary directory is written.
+# Nothing outside a temporary directory is written. The Debian packages
+# are checked by check_deb.sh.
 #
 # Prints 'N passed, M failed'; exit status 0 if all passed, 1 if not,
 # 2 on usage errors.
 set -u
 
-if [ $# -ne 1 ] || [ ! -f "$1/CMakeCache.txt" ]; then
-	echo "usage: $0 BUILD-DIR (a configured and built CMake build)" >&2
+if [ $# -ne 2 ] || [ ! -f "$1/CMakeCache.txt" ]; then
+	echo "usage: $0 BUILD-DIR VERSION (a configured and built CMake build)" >&2
 	exit 2
 fi
 build=$(cd "$1" && pwd)
-src=$(cd "$(dirname "$0")/../.." && pwd)
+version=$2
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
 record=$src/testdata/records/budi-santoso.json
 as_of=2021-06-01
 clean_env="env -i PATH=/usr/bin:/bin"
-passed=0
-failed=0
+. "$here/checks.sh"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 stage=$tmp/stage
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
 skip() {
 	echo "skip $*"
-}
-# check NAME COMMAND...: passes when COMMAND succeeds; shows its output
-# when it does not.
-check() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$name"
-	else
-		fail "$name"
-		[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/     /'
-	fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
 }
 
 # --- install ---------------------------------------------------------------
@@ -98,15 +82,18 @@ rel_libdir=${libdir#"$stage"/}
 
 # --- the files -------------------------------------------------------------
 
-version=$(sed -n 's/^#define DYD_VERSION "\(.*\)"$/\1/p' "$src/include/dyd.h")
 expected=$tmp/expected
 {
 	echo bin/dyd
 	echo include/dyd.h
+	echo include/dyd_version.h
 	echo "$rel_libdir/libdyd.so"
 	echo "$rel_libdir/libdyd.so.0"
 	echo "$rel_libdir/libdyd.so.$version"
 	echo "$rel_libdir/pkgconfig/dyd.pc"
+	for f in dydConfig dydConfigVersion dydTargets dydTargets-CONFIG; do
+		echo "$rel_libdir/cmake/dyd/$f.cmake"
+	done
 	echo share/bash-completion/completions/dyd
 	for s in account decision manifest policy report; do
 		echo "share/dyd/schemas/$s.schema.json"
@@ -116,7 +103,10 @@ expected=$tmp/expected
 		echo "share/man/man${name##*.}/$name"
 	done
 } | sort >"$expected"
-(cd "$stage" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort) \
+# The targets of the build type (dydTargets-relwithdebinfo.cmake) as
+# dydTargets-CONFIG.cmake.
+(cd "$stage" && find . \( -type f -o -type l \) | sed 's|^\./||' |
+	sed 's|/dydTargets-[a-z]*\.cmake$|/dydTargets-CONFIG.cmake|' | sort) \
 	>"$tmp/installed"
 missing=$(comm -23 "$expected" "$tmp/installed")
 extra=$(comm -13 "$expected" "$tmp/installed")
@@ -132,9 +122,10 @@ else
 	fail "unexpected files installed:"
 	printf '%s\n' "$extra" | sed 's/^/     /'
 fi
-
 check "bin/dyd is executable" test -x "$stage/bin/dyd"
 check "include/dyd.h is the source include/dyd.h" cmp "$src/include/dyd.h" "$stage/include/dyd.h"
+check "include/dyd_version.h is the build's" \
+	cmp "$build/include/dyd_version.h" "$stage/include/dyd_version.h"
 check "libdyd.so.0 links to libdyd.so.$version" \
 	test "$(readlink "$libdir/libdyd.so.0")" = "libdyd.so.$version"
 check "libdyd.so links to libdyd.so.0" \
@@ -225,74 +216,79 @@ for s in $($clean_env "$stage/bin/dyd" schema); do
 done
 check "'dyd schema NAME' prints the installed schema NAME" $same
 
-# --- the dyd(3) example, built with pkg-config -----------------------------
+# --- dyd.pc ----------------------------------------------------------------
 
-pc() {
-	PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config \
-		--define-variable=prefix="$stage" "$@" dyd
+pc_raw() {
+	PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config "$@" dyd
 }
 if ! command -v pkg-config >/dev/null 2>&1; then
-	fail "pkg-config is not installed (apt-get install pkg-config)"
+	fail "pkg-config is not installed (apt-get install pkgconf)"
 	finish
 fi
+# As written: the configured prefix, in plain absolute paths.
+for v in prefix libdir includedir; do
+	value=$(pc_raw --variable=$v)
+	check "dyd.pc: $v ($value) is a plain absolute path" sh -c '
+		case $1 in /*) ;; *) exit 1 ;; esac
+		case $1/ in */./* | */../* | *//*) exit 1 ;; esac' _ "$value"
+done
+check "dyd.pc: libdir is PREFIX/$rel_libdir" \
+	test "$(pc_raw --variable=libdir)" = "$(pc_raw --variable=prefix)/$rel_libdir"
+PC="pkg-config --define-variable=prefix=$stage"
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
 check "pkg-config --modversion dyd is $version" \
-	test "$(pc --modversion)" = "$version"
+	test "$($PC --modversion dyd)" = "$version"
 check "pkg-config: libdir is STAGE/$rel_libdir" \
-	test "$(pc --variable=libdir)" = "$libdir"
+	test "$($PC --variable=libdir dyd)" = "$libdir"
 check "pkg-config: includedir is STAGE/include" \
-	test "$(pc --variable=includedir)" = "$stage/include"
+	test "$($PC --variable=includedir dyd)" = "$stage/include"
+# The dependencies' Cflags (cJSON's -I/usr/include/cjson) are theirs.
+cflags=$($PC --cflags dyd)
+check "pkg-config --cflags dyd is -ISTAGE/include alone ('$cflags')" \
+	test "$(echo $cflags)" = "-I$stage/include"
+check "pkg-config --cflags --static dyd too" \
+	test "$(echo $($PC --cflags --static dyd))" = "-I$stage/include"
+check "pkg-config --libs dyd is -LSTAGE/$rel_libdir -ldyd" \
+	test "$(echo $($PC --libs dyd))" = "-L$libdir -ldyd"
+requires=$($PC --print-requires-private dyd | awk '{ print $1 }' | sort |
+	tr '\n' ' ')
+check "dyd.pc Requires.private: $requires" \
+	test "$requires" = "libcrypto libdeflate libzip yaml-0.1 zlib "
+check "pkg-config --static --libs dyd names cJSON" \
+	sh -c '$1 --static --libs dyd | grep -qw -- -lcjson' _ "$PC"
+cat >"$tmp/version.c" <<EOC
+#include <dyd.h>
+#if DYD_VERSION_NUMBER != DYD_VERSION_AT(${version%%.*}, $(echo "$version" |
+	cut -d. -f2), ${version##*.})
+#error "DYD_VERSION_NUMBER is not $version"
+#endif
+#include <string.h>
+int main(void) { return strcmp(DYD_VERSION, "$version") != 0; }
+EOC
+check "the installed dyd.h gives $version to #if and as DYD_VERSION" \
+	sh -c 'cc -std=c11 -Werror -o "$1/version" "$1/version.c" $2 &&
+		"$1/version"' _ "$tmp" "$cflags"
 
-# The program between the marker comments of the installed dyd(3), with
-# its one roff escape (\e, a backslash) undone.
-mkdir "$tmp/example"
-sed -n '/^\.\\" example\.c begins/,/^\.\\" example\.c ends/p' \
-	"$stage/share/man/man3/dyd.3" |
-	sed '1,2d; $d' | sed '$d' >"$tmp/example/roff"
-if [ ! -s "$tmp/example/roff" ]; then
-	fail "dyd(3) has the example between its marker comments"
-	finish
-fi
-if grep -n '\\[^e]' "$tmp/example/roff" >"$tmp/escapes"; then
-	fail "the dyd(3) example uses roff escapes other than \\e:"
-	sed 's/^/     /' "$tmp/escapes"
-fi
-sed 's/\\e/\\/g' "$tmp/example/roff" >"$tmp/example/example.c"
-if cflags=$(pc --cflags) && libs=$(pc --libs) &&
-	(cd "$tmp/example" &&
-		cc -std=c11 -pedantic -Wall -Wextra -Werror -o example \
-			example.c $cflags $libs -Wl,-rpath,"$libdir") \
-		>"$tmp/cc.log" 2>&1; then
-	ok "the dyd(3) example compiles: cc example.c \$(pkg-config --cflags --libs dyd)"
-	check "the example loads the staged library" sh -c \
-		'ldd "$1" | grep -q "libdyd\.so\.0 => $2/libdyd\.so\.0"' _ \
-		"$tmp/example/example" "$libdir"
-	if (cd "$tmp/example" && $clean_env ./example "$record" "$as_of") \
-		>"$tmp/example/out" 2>&1; then
-		ok "the example runs"
-	else
-		fail "the example runs"
-		sed 's/^/     /' "$tmp/example/out"
-	fi
-	check "the example prints the status in English" \
-		grep -q '^Account budi\.santoso (+62\*\{9\}90), as of 2021-06-01 00:00:00 UTC$' \
-		"$tmp/example/out"
-	check "the example reports the bundle it wrote" \
-		grep -q '^wrote budi\.santoso\.zip ([0-9]* bytes)$' "$tmp/example/out"
-	check "the example's bundle verifies" \
-		sh -c 'cd "$1" && "$2" verify budi.santoso.zip' _ \
-		"$tmp/example" "$stage/bin/dyd"
-	check "the example's bundle is dyd export --lang en's, byte for byte" \
-		sh -c '"$1" export --lang en --as-of "$2" -o "$3" "$4" &&
-			cmp "$3" "$5"' _ "$stage/bin/dyd" "$as_of" \
-		"$tmp/export-en.zip" "$record" "$tmp/example/budi.santoso.zip"
-	check "the example fails cleanly on an invalid record (exit 1)" \
-		sh -c 'cd "$1" && ./example "$2" 2021-06-01 >/dev/null 2>err;
-			test $? -eq 1 && grep -q "error: /phone: " err' _ \
-		"$tmp/example" "$src/testdata/invalid/bad-phone.json"
-else
-	fail "the dyd(3) example compiles"
-	sed 's/^/     /' "$tmp/cc.log"
-fi
+# --- the dyd(3) example, built with pkg-config and with CMake --------------
+
+DYD=$stage/bin/dyd
+RECORD=$record
+INVALID=$src/testdata/invalid/bad-phone.json
+EXAMPLE_LDFLAGS="-Wl,-rpath,$libdir"
+EXAMPLE_CMAKE_ARGS="-DCMAKE_PREFIX_PATH=$stage"
+example_build STAGE "$stage/share/man/man3/dyd.3" "$tmp/example"
+check "the find_package example uses the staged library" sh -c \
+	'ldd "$1" | grep -q "libdyd\.so\.0 => $2/libdyd\.so\.0"' _ \
+	"$tmp/example/cmake/build/example" "$libdir"
+# Within 0.x a minor version is an incompatible one.
+next=${version%%.*}.$(($(echo "$version" | cut -d. -f2) + 1))
+mkdir "$tmp/next"
+sed "s/find_package(dyd [0-9.]* REQUIRED)/find_package(dyd $next REQUIRED)/" \
+	"$tmp/example/cmake/CMakeLists.txt" >"$tmp/next/CMakeLists.txt"
+cp "$tmp/example/cmake/example.c" "$tmp/next/"
+check "find_package(dyd $next) refuses dyd $version" sh -c \
+	'! cmake -S "$1" -B "$1/build" -DCMAKE_PREFIX_PATH="$2" >"$1/log" 2>&1 &&
+		grep -q "considered but not accepted" "$1/log"' _ "$tmp/next" "$stage"
 
 # --- bash completion -------------------------------------------------------
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Check dyd's published JSON Schemas (draft 2020-12) against its data.
 
 Usage:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The hostile-input corpus (testdata/bad/): every input gets its golden
 error message and exit status, within a memory and time bound, never a
 crash. Records go through `dyd validate`; .gz inputs through `dyd batch`,

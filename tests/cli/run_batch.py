@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """dyd batch: every input kind, one results line per record, the same
 bytes for any -j, sharding that splits exactly, and resume after kill -9
 at random moments ending with exactly the bundles and results of a clean

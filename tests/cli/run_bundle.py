@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """dyd export and dyd verify: the bundle is a real ZIP that independent
 readers open, deterministic, atomic and private; verify catches tampering;
 report.html escapes everything that comes from the record."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """CLI behaviour of dyd status, validate and policy: options, exit
 statuses, what goes to stdout and stderr, and what personal data shows."""
 import argparse

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs `dyd status --json` on every case in testdata/decisions/ and
 compares the output with the expected decision, worked out by hand from
 SPEC 3.3. Also checks that records registered after the as-of instant are

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """I/O faults: a full disk (small tmpfs), an unwritable directory, a
 directory where a file was expected, and signals in the middle of a
 write. Whatever happens: no partial bundle under a final name, no stray

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs `dyd validate` on every record in testdata/invalid/ and compares
 exit status and stderr with FILE.err; records in invalid/strict/ are valid
 with warnings (FILE.warn) and invalid with --strict (FILE.err). Policies in

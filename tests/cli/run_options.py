@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The command-line conventions every dyd command shares, checked for every
 command and option of the option tables (read with 'dyd --dump-options'):
 'dyd help CMD', -V, the hint at the nearest command or option for a slip

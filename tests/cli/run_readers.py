@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Independent ZIP readers read every bundle dyd writes, whatever the
 compression level, encrypted or not, and a bundle is the same bytes on
 every run and for every -j.

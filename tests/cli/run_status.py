@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """dyd status for the support desk: a record looked up with --in by
 account id or phone number in every kind of input a batch reads (and
 however the record spells the number), the answers when there is no such

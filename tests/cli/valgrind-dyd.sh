@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs dyd under valgrind memcheck: any memory error or definite leak makes
 # it exit 99, which no CLI test expects, so the test fails.
 # Usage (as the --dyd of a CLI test): valgrind-dyd.sh DYD ARGS...

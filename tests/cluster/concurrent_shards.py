@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Shards of one batch running at the same time in one output directory,
 without a scheduler, and two runs of one shard.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the sharding tests share: their input, the shard of a results line
 as dyd-batch(1) defines it, the comparison of sharded output with one
 unsharded run, the recipes of dyd-batch(1) and README.md read as the

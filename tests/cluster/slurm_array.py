@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """dyd batch as a Slurm job array, on a real single-node Slurm.
 
 The test starts its own munged, slurmctld and slurmd (Debian's munge and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the whole export into memory. Whatever record gets
  * through validation must evaluate, render and bundle, and the bundle
  * must pass verification. */

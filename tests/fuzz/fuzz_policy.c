@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: policy documents through the loader and lint. */
 #include "dyd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: account records through the JSON or YAML parser and
  * the validator. FUZZ_FORMAT selects the parser at build time. */
 #include "dyd.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the batch readers (JSON Lines, gzip, YAML streams).
  * The input becomes a file the reader opens by name, so gzip and format
  * sniffing run as they do on real inputs. */

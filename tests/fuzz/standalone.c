@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs a fuzz target's entry point over files, without libFuzzer: the
  * regression suite for every input a fuzzer once crashed on, and for the
  * seed corpora, in any build (ctest -L fuzz). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Allocation-failure torture, after curl's: count the allocations of an
  * export and of a small batch, then run each again once per allocation,

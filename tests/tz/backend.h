@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What tzdiff compares with the C library: one time zone implementation,
  * behind three calls, so that the same driver can check dyd's lib/tz.c
  * (backend_dyd.c) or a candidate library. */

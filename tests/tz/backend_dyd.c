@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tzdiff's backend: dyd's own time zones (lib/tz.c). */
 #include "backend.h"
 #include "tz.h"

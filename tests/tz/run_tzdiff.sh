@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The differential test of time zones (tzdiff.c) on three databases:
 #   1. a snapshot of the system's zoneinfo (Debian's fat files), so that
 #      dyd and the C library read the same bytes even if apt updates

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Differential test of time zones: for every file of a zoneinfo tree, the
  * C library's localtime_r, run in a child process with TZ set to that

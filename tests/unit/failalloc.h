@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocation failure on demand, for the out-of-memory paths of a unit
  * test: the test is linked with -Wl,--wrap=malloc,--wrap=calloc,
  * --wrap=realloc (tests/unit/CMakeLists.txt), so the library's own calls

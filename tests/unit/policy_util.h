@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The policies the policy tests share: a small one that passes every
  * check (base_policy), edits of it, and the expectation of a load that
  * fails with a given diagnostic. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A decision of a record given as text, for the renderer tests. */
 #ifndef DYD_TEST_RENDER_UTIL_H
 #define DYD_TEST_RENDER_UTIL_H

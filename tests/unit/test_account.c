@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The account schema: the field tables the record check, the policy lint
  * and the renderers read, and the rules of single values. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A whole batch (batch.c with its reader, workers and committer): the
  * results and bundles do not depend on the number of workers, bad and
  * duplicate records are lines of their own, a resumed run ends as the

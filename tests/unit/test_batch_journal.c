@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch journal: written whole before a group's renames, read back
  * after a crash, with a torn line left out. */
 #include <setjmp.h>

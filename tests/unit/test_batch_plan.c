@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch commit's group decision (batch_plan.c), apart from the disk:
  * which records of a group get which status and line, which bundles go
  * into place, duplicates, the journal after a crash, and replaying the

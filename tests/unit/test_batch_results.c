@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Results lines: one compact JSON object per record, and read back for
  * --resume. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resuming a batch (batch_resume.c): the first run's options, kept in its
  * signature file, must be those of the resumed run; the results file
  * loses a torn last line and is read back a line at a time. */

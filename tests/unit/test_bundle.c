@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bundle: report.html, report.json and manifest.json in one ZIP whose
  * bytes depend only on the record, policy, options and as-of instant, and
  * whose manifest describes exactly the entries beside it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A record against a policy (conform.c): the events of a record are
  * checked against the terms versions the policy knows, ordered in time,
  * and reported after the record's own format problems. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The decision as JSON (decision_json.c): for every case worked out by
  * hand in testdata/decisions, the very bytes expected, in dyd's JSON
  * style (2-space indent, keys in a fixed order, a final newline). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* deflate.c: bundle entries deflated by libdeflate and handed to libzip as
  * they are. What must hold for every input and level: the stream is raw
  * DEFLATE that zlib inflates back to the same bytes, ending exactly at its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Diagnostics: every problem kept with its place, formatted the one way
  * messages are printed, and as JSON for --json. */
 #include <setjmp.h>

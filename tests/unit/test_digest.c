@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sha256_hex: lower-case hex SHA-256 through libcrypto, checked against
  * the FIPS 180-2 test vectors. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The document tree: JSON (cJSON plus a lexical pre-scan) and YAML
  * (libyaml events), their limits, positions and refusals. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd_time_parse / dyd_time_format: RFC 3339 instants as nanoseconds since
  * the epoch, years 1970..2200, printed in UTC. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The evaluator (SPEC 3.3) with the default policy: small records, chosen
  * as-of instants, and the decision read back through its JSON form. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd_export_record: what dyd export and every record of a batch do, so
  * that the two write the same bytes: load, evaluate, build (signed when
  * the options carry a key), with a say before the build. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Looking a record up (find.c): the phone number's normal form; the tests
  * on raw bytes never miss a record that has the value, however JSON or
  * YAML spells it (escapes, quoting styles, line folding, separators), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Translations: the catalog embedded from lib/messages.yaml, the fallback
  * from a missing language to English and from a missing key to the key,
  * placeholders, and the choice of language for a record. */

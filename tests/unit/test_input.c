@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd_file_read: a whole file into memory, NUL-terminated, refused when
  * larger than the caller's limit, with the file named in every error. */
 #include <setjmp.h>

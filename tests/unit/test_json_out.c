@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON writer must write the bytes cJSON writes (report.json and the
  * results file were cJSON's output before the writer, and readers may
  * compare them), the strbuf helpers must survive growth, and the

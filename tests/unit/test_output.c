@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one writer: atomic private files, and the descriptor-relative calls
  * the batch writes with. Nothing half-made is ever left behind. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Policies: the embedded default, its digest, and every lint check that
  * `dyd policy check` and loading share. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy_source.c: what a policy's claims rest on. Sources are checked
  * field by field at their edges (partial dates, web addresses, ids,
  * languages); every element's source and note land on that element, refs

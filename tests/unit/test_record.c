@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Account records: loading JSON and YAML, and every validation rule with
  * the JSON pointer it reports. */
 #include <setjmp.h>

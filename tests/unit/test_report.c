@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.json and report.html (report_json.c, report_html.c): the account
  * data normalised with what is left out listed, and one page whose record
  * values can neither run nor load anything nor reorder the text. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON Schemas built into the library: listed by name, each the file
  * of schemas/ as embedded, each a draft 2020-12 schema. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys and signatures (lib/sign.c): a generated pair is standard PEM
  * that OpenSSL's own tools read, with the fingerprint they compute; it
  * signs deterministically and its signatures check; every other kind of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signed bundles (lib/bundle.c, lib/verify.c): a signed bundle carries
  * manifest.sig over the exact manifest.json bytes, is deterministic, and
  * differs from an unsigned one only by the signature; OpenSSL's own

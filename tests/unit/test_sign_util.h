@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the two signing tests share: a scratch directory, files in it,
  * shell commands (OpenSSL's own tools), and looking into diagnostics. */
 #ifndef DYD_TEST_SIGN_UTIL_H

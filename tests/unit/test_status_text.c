@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The support desk's answer (status_text.c): in the asked language, else
  * the record's, with the phone masked unless --verbose, and the policy's
  * rules behind each line with --explain. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strbuf: a growable string that remembers an allocation failure, the
  * number formatters that replace printf in hot paths, and the JSON
  * pointer builder every walk over a document uses. */

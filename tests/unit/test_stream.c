@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Record streams: JSON Lines (plain or gzip, by content), YAML streams
  * split on their markers, one-record .json files and directories, one
  * record at a time with its place, and the problems of the input as

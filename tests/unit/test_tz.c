@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lib/tz.c: zones by name, fixed offsets, the TZif footer's POSIX TZ rule
  * (checked against glibc's parse of the same string), refusal of unsafe
  * names and of damaged, version 1 and leap-second files, and concurrent

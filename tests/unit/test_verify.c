@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dyd_bundle_verify: a bundle as written verifies; each way of damaging
  * one is found and named, and every problem is reported, not just the
  * first. */

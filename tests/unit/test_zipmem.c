@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threads that create their first in-memory ZIPs at the same moment must
  * all succeed. libzip 1.7 (Debian 12) races on its first open (see
  * zipmem.h); dyd batch hit it as "cannot start the ZIP: Read-only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers the unit tests share: a scratch directory and whole
  * files. Each aborts the test (cmocka's fail_msg) when the system fails. */
 #ifndef DYD_TEST_UTIL_H
