@@ -203,7 +203,7 @@ check "dyd export --as-of $as_of budi-santoso.json" \
 	sh -c 'cd "$1" && shift && "$@"' _ "$tmp/run" $run_env \
 	"$dyd" export --as-of "$as_of" "$record"
 check "dyd verify budi.santoso.zip" \
-	sh -c 'cd "$1" && shift && "$@" | grep -qx "budi.santoso.zip: ok"' _ \
+	sh -c 'cd "$1" && shift && "$@" | grep -qx "budi.santoso.zip: ok (not signed; authenticity not checked)"' _ \
 	"$tmp/run" $run_env "$dyd" verify budi.santoso.zip
 check "the package's dyd writes the build's bundle, byte for byte" \
 	sh -c '"$1" export --as-of "$2" -o "$3" "$4" && cmp "$3" "$5"' _ \
