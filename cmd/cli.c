@@ -189,8 +189,12 @@ int cli_files_json_item(bool first, const char *file, bool valid,
 			const char *id_key, const char *id,
 			const dyd_diags *diags)
 {
-	char *line = dyd_file_result_json(file, valid, id_key, id, diags);
+	return cli_files_json_line(
+	    first, file, dyd_file_result_json(file, valid, id_key, id, diags));
+}
 
+int cli_files_json_line(bool first, const char *file, char *line)
+{
 	if (!line) {
 		cli_error("%s: out of memory", file);
 		return EXIT_IO;
@@ -250,6 +254,14 @@ int cli_close_stdout(int status)
 }
 
 #define PASSWORD_MAX 1024
+
+void cli_no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 static void wipe(char *s, size_t len)
 {
@@ -338,13 +350,7 @@ int cli_password(const char *cmd, const char *file, bool confirm, char **out)
 		}
 		wipe(again, sizeof(again));
 	}
-	/* From here the password is in memory: no core dump may carry it,
-	 * and no debugger of the same user may attach to read it. */
-	{
-		struct rlimit none = {0, 0};
-		setrlimit(RLIMIT_CORE, &none);
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	}
+	cli_no_core_dumps(); /* the password is in memory from here */
 	n = strlen(buf);
 	if (n == 0 || n > PASSWORD_MAX) {
 		wipe(buf, sizeof(buf));
@@ -446,6 +452,10 @@ const struct cli_opt cli_bundle_options[] = {
      "read the password from FILE's first line (else DYD_PASSWORD, else a "
      "prompt)",
      cli_set_string, offsetof(struct cli_bundle, password_file)},
+    {0, "sign-key", "FILE",
+     "sign the bundle with the Ed25519 private key in FILE (else "
+     "DYD_SIGN_KEY_FILE); see dyd key generate",
+     cli_set_string, offsetof(struct cli_bundle, sign_key_file)},
     CLI_OPT_END,
 };
 

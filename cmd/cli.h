@@ -69,6 +69,9 @@ void cli_files_json_begin(void);
 int cli_files_json_item(bool first, const char *file, bool valid,
 			const char *id_key, const char *id,
 			const dyd_diags *diags);
+/* The same with the item's line made already (NULL: out of memory);
+ * frees line. */
+int cli_files_json_line(bool first, const char *file, char *line);
 void cli_files_json_end(void);
 
 /*
@@ -100,11 +103,12 @@ struct cli_bundle {
 	dyd_bundle_options options; /* --lang, --tz, --level */
 	bool encrypt;
 	const char *password_file;
+	const char *sign_key_file; /* --sign-key: a path, never the key */
 };
 
 #define CLI_BUNDLE_INIT                                                        \
 	{                                                                      \
-		DYD_BUNDLE_OPTIONS_INIT, false, NULL                           \
+		DYD_BUNDLE_OPTIONS_INIT, false, NULL, NULL                     \
 	}
 
 extern const struct cli_opt cli_bundle_options[];
@@ -117,6 +121,17 @@ int cli_bundle_check(const char *cmd, const struct cli_bundle *bundle);
  * *password and bundle->options. Returns an exit status. */
 int cli_bundle_password(const char *cmd, struct cli_bundle *bundle,
 			char **password);
+
+/*
+ * The signing key of --sign-key FILE, else of the file DYD_SIGN_KEY_FILE
+ * names (an empty one is no key), read once, before any record: into
+ * *key and bundle->options.sign_key, with no core dumps from then on.
+ * Without either, *key is NULL: unsigned bundles. Its diagnostics (the
+ * warning of a key others may read too) go to stderr; the key itself
+ * never does. Returns an exit status (3: not an Ed25519 private key, 4:
+ * unreadable); *key is freed with dyd_signing_key_free().
+ */
+int cli_bundle_sign_key(struct cli_bundle *bundle, dyd_signing_key **key);
 
 /* Option parsers shared by the tables. */
 int cli_parse_lang(const struct cli_arg *arg);	/* const char *, en or id */
@@ -135,5 +150,10 @@ int cli_parse_number(const struct cli_arg *arg, long min, long max, long *out);
  */
 int cli_password(const char *cmd, const char *file, bool confirm, char **out);
 void cli_password_free(char *password);
+
+/* From now on the process can produce no core dump and no debugger of
+ * the same user can attach: for while a secret (a password, a signing
+ * key) is in memory. */
+void cli_no_core_dumps(void);
 
 #endif

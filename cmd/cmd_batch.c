@@ -153,6 +153,7 @@ int cmd_batch(int argc, char **argv)
 	struct batch_args a = {DYD_BATCH_OPTIONS_INIT, CLI_EVAL_INIT,
 			       CLI_BUNDLE_INIT, false, false};
 	dyd_policy *policy = NULL;
+	dyd_signing_key *key = NULL;
 	char *password = NULL;
 	int first, status;
 
@@ -170,11 +171,14 @@ int cmd_batch(int argc, char **argv)
 	if (!status)
 		status = cli_bundle_password("batch", &a.bundle, &password);
 	if (!status)
+		status = cli_bundle_sign_key(&a.bundle, &key);
+	if (!status)
 		status = cli_load_policy(a.eval.policy, &policy);
 	if (!status)
 		status =
 		    batch_run(argv + first, (size_t)(argc - first), &a, policy);
 	cli_password_free(password);
+	dyd_signing_key_free(key);
 	dyd_policy_free(policy);
 	if (status == ENDED_BY_SIGNAL) {
 		fflush(stdout);

@@ -50,7 +50,8 @@ const struct cli_spec cmd_export_spec = {
 /* Puts the bundle where -o says: standard output, or a file written
  * atomically, abandoned if a signal arrives on the way. */
 static int export_write(const char *output, const void *zip, size_t len,
-			dyd_write_options *write, dyd_diags *diags)
+			dyd_write_options *write, const dyd_signing_key *key,
+			dyd_diags *diags)
 {
 	int rc;
 
@@ -65,7 +66,10 @@ static int export_write(const char *output, const void *zip, size_t len,
 	cli_print_diags(diags);
 	if (rc == DYD_ENOMEM)
 		cli_error("out of memory");
-	if (rc == 0)
+	if (rc == 0 && key)
+		fprintf(stderr, "dyd: wrote %s (%zu bytes, signed by key %s)\n",
+			output, len, dyd_signing_key_fingerprint(key));
+	else if (rc == 0)
 		fprintf(stderr, "dyd: wrote %s (%zu bytes)\n", output, len);
 	return cli_exit_code(rc);
 }
@@ -102,8 +106,9 @@ static int export_run(const char *path, struct export_args *a,
 		output = default_output;
 	}
 	if (rc == 0) {
-		status = export_write(output, result.zip, result.zip_len,
-				      &a->write, &diags);
+		status =
+		    export_write(output, result.zip, result.zip_len, &a->write,
+				 a->bundle.options.sign_key, &diags);
 	} else if (rc == DYD_EUSAGE) {
 		status = cli_usage_diags("export", &diags);
 	} else {
@@ -124,6 +129,7 @@ int cmd_export(int argc, char **argv)
 	struct export_args a = {NULL, DYD_WRITE_OPTIONS_INIT, CLI_EVAL_INIT,
 				CLI_BUNDLE_INIT};
 	dyd_policy *policy = NULL;
+	dyd_signing_key *key = NULL;
 	char *password = NULL;
 	dyd_time as_of;
 	int first, status;
@@ -146,10 +152,13 @@ int cmd_export(int argc, char **argv)
 	if (!status)
 		status = cli_bundle_password("export", &a.bundle, &password);
 	if (!status)
+		status = cli_bundle_sign_key(&a.bundle, &key);
+	if (!status)
 		status = cli_load_policy(a.eval.policy, &policy);
 	if (!status)
 		status = export_run(argv[first], &a, policy, as_of);
 	cli_password_free(password);
+	dyd_signing_key_free(key);
 	dyd_policy_free(policy);
 	return status;
 }

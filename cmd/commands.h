@@ -9,6 +9,7 @@
 
 int cmd_batch(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -17,6 +18,7 @@ int cmd_verify(int argc, char **argv);
 
 extern const struct cli_spec cmd_batch_spec;
 extern const struct cli_spec cmd_export_spec;
+extern const struct cli_spec cmd_key_spec;
 extern const struct cli_spec cmd_policy_spec;
 extern const struct cli_spec cmd_schema_spec;
 extern const struct cli_spec cmd_status_spec;

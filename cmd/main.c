@@ -21,6 +21,7 @@ static const struct command commands[] = {
      &cmd_batch_spec},
     {"export", cmd_export, "write a report bundle for one account",
      &cmd_export_spec},
+    {"key", cmd_key, "make a key pair to sign bundles with", &cmd_key_spec},
     {"policy", cmd_policy, "show the effective policy, or lint policy files",
      &cmd_policy_spec},
     {"schema", cmd_schema, "print the JSON Schemas of records, reports...",

@@ -5,7 +5,7 @@ _dyd()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="batch export policy schema status validate verify"
+	local commands="batch export key policy schema status validate verify"
 	if [[ $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands help --help --version" -- "$cur"))
 		return
@@ -18,7 +18,7 @@ _dyd()
 		return
 	fi
 	case $prev in
-	--policy | --password-file | --results | --in)
+	--policy | --password-file | --results | --in | --sign-key | --trust)
 		_filedir
 		return
 		;;
@@ -48,11 +48,19 @@ _dyd()
 	batch)
 		options="--outdir --jobs --resume --shard --results --policy
 			--as-of --lang --tz --level --encrypt --password-file
-			--strict --verbose --quiet --json --help"
+			--sign-key --strict --verbose --quiet --json --help"
 		;;
 	export)
 		options="--output --force --policy --as-of --lang --tz --level
-			--encrypt --password-file --strict --verbose --help"
+			--encrypt --password-file --sign-key --strict --verbose
+			--help"
+		;;
+	key)
+		if [[ $cword -eq 2 ]]; then
+			COMPREPLY=($(compgen -W "generate" -- "$cur"))
+			return
+		fi
+		options="--output --force --help"
 		;;
 	policy)
 		if [[ $cword -eq 2 ]]; then
@@ -74,7 +82,7 @@ _dyd()
 		options="--policy --strict --json --quiet --verbose --help"
 		;;
 	verify)
-		options="--password-file --json --help"
+		options="--password-file --trust --json --help"
 		;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -116,10 +116,14 @@ int dyd_tz_check(const char *name, dyd_diags *diags);
 
 /* Upper bound for a record or policy file, in bytes. */
 #define DYD_MAX_INPUT_BYTES (16u * 1024u * 1024u)
-/* Upper bound for a bundle file, and for each of its entries once
- * inflated: dyd writes nothing near it, so anything larger is refused
- * unread (ZIP bombs). */
+/* Upper bound for a bundle file: dyd writes nothing near it, so anything
+ * larger is refused unread. */
 #define DYD_MAX_BUNDLE_BYTES (512u * 1024u * 1024u)
+/* Upper bound for each entry of a bundle once inflated (ZIP bombs): dyd
+ * verify reads no larger one, and dyd refuses to build one (a record of
+ * 16 MiB of names that all need escaping comes near it; real records
+ * make reports of some 100 KB). */
+#define DYD_MAX_ENTRY_BYTES (256u * 1024u * 1024u)
 
 /*
  * Reads a whole file (or standard input when path is "-") into memory,

@@ -123,6 +123,12 @@ const field_spec record_fields[] = {
     {NULL, 0, false, NULL, NULL},
 };
 
+size_t account_list_limit(const field_spec *f)
+{
+	return f->kind == FIELD_PHONE_LIST ? ACCOUNT_MAX_PHONES
+					   : ACCOUNT_MAX_OBJECTS;
+}
+
 const field_spec *account_field_in(const field_spec *table, const char *name,
 				   size_t len)
 {

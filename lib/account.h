@@ -39,6 +39,18 @@ typedef struct field_spec {
 	const struct field_spec *sub; /* NULL-name terminated */
 } field_spec;
 
+/* The most items a list of a record holds (dyd-account(5)). Phone lists
+ * (contacts, blocked) are long for some people: 100,000, the limit of
+ * any array. Events, devices, groups, business chats and transactions
+ * are things a person has a few dozen of; 10,000 each keeps what is
+ * drawn or listed for them (the timeline, the items a category lists
+ * for each of the policy's categories) to a few MB of report. */
+#define ACCOUNT_MAX_PHONES 100000
+#define ACCOUNT_MAX_OBJECTS 10000
+
+/* ACCOUNT_MAX_PHONES or ACCOUNT_MAX_OBJECTS, for a list field. */
+size_t account_list_limit(const field_spec *f);
+
 /* The top-level fields of a record, NULL-name terminated. */
 extern const field_spec record_fields[];
 

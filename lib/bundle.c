@@ -253,6 +253,26 @@ fail:
 	return rc;
 }
 
+/* dyd verify reads no entry larger than DYD_MAX_ENTRY_BYTES: a bundle
+ * dyd writes is one it can check. */
+static int entries_fit(const struct entry *entries, size_t count,
+		       const char *record, dyd_diags *diags)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (entries[i].len > DYD_MAX_ENTRY_BYTES) {
+			diag_add(diags, DYD_ERROR, record, 0, 0, NULL,
+				 "%s would be %zu bytes, more than the %u a "
+				 "bundle entry may hold: the record is too "
+				 "large to report on",
+				 entries[i].name, entries[i].len,
+				 DYD_MAX_ENTRY_BYTES);
+			return DYD_EINVALID;
+		}
+	return 0;
+}
+
 /* manifest.sig: the raw 64 bytes, as `openssl pkeyutl -verify -rawin
  * -sigfile` reads them, over the exact bytes of manifest.json. Ed25519
  * is deterministic, so a signed bundle stays byte-identical. */
@@ -364,6 +384,8 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 		else
 			entries[0].len = strlen(entries[0].data);
 	}
+	if (!rc)
+		rc = entries_fit(entries, 3, d->record->name, diags);
 	/* Signed before encryption: the signature is over the manifest's
 	 * plain bytes, and is itself an entry encrypted like the others. */
 	if (!rc && key)

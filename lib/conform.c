@@ -110,7 +110,9 @@ static int collect_events(record_check *V, const dyd_policy *policy,
 	size_t i, saved, s2, s3;
 	char when[DYD_TIME_BUFSIZE], reg[DYD_TIME_BUFSIZE];
 
-	if (!events || events->type != DOC_ARRAY || events->count == 0)
+	/* Too many events is reported by the shape check, once. */
+	if (!events || events->type != DOC_ARRAY || events->count == 0 ||
+	    events->count > ACCOUNT_MAX_OBJECTS)
 		return 0;
 	rec->events = calloc(events->count, sizeof(*rec->events));
 	if (!rec->events)

@@ -189,6 +189,23 @@ bool doc_looks_like_json(const char *data, size_t len)
 	return false;
 }
 
+static bool has_extension(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+dyd_format doc_format_of(const char *name, const char *data, size_t len)
+{
+	if (has_extension(name, ".json") || has_extension(name, ".jsonl"))
+		return DYD_FORMAT_JSON;
+	if (has_extension(name, ".yaml") || has_extension(name, ".yml"))
+		return DYD_FORMAT_YAML;
+	return doc_looks_like_json(data, len) ? DYD_FORMAT_JSON
+					      : DYD_FORMAT_YAML;
+}
+
 size_t utf8_check(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;

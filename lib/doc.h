@@ -43,14 +43,24 @@ struct doc_node {
 };
 
 typedef struct doc_limits {
-	unsigned max_depth;
-	size_t max_items;  /* per array or object */
-	size_t max_string; /* bytes per string or key */
+	unsigned max_depth; /* at most DOC_MAX_DEPTH */
+	size_t max_items;   /* per array or object */
+	size_t max_string;  /* bytes per string or key */
+	/* Values in the whole document (every string, number, boolean,
+	 * null, array and object; keys are not values); 0: no limit. The
+	 * tree costs about 200 bytes a value, so this, not the byte size,
+	 * bounds its memory: 16 MiB of "[]," would be 5 million values. */
+	size_t max_values;
 } doc_limits;
 
+#define DOC_MAX_DEPTH 64
+
+/* What dyd-account(5) documents. 250,000 values is twelve times the
+ * record of 20,000 contacts that bench/gen_records.py calls heavy, and
+ * costs some 50 MiB to hold. */
 #define DOC_LIMITS_RECORD                                                      \
 	{                                                                      \
-		32, 100000, 65536                                              \
+		32, 100000, 65536, 250000                                      \
 	}
 
 typedef struct doc doc;
@@ -74,6 +84,36 @@ bool doc_check_duplicates(const doc_node *obj, const char *name,
 
 /* JSON when the first significant byte is '{' or '[', else YAML. */
 bool doc_looks_like_json(const char *data, size_t len);
+
+/* The format of a file by its name: ".json" and ".jsonl" are JSON,
+ * ".yaml" and ".yml" YAML (flow style too: "{a: b}" is YAML), anything
+ * else by doc_looks_like_json(). */
+dyd_format doc_format_of(const char *name, const char *data, size_t len);
+
+/* What doc_json_scan() found wrong, at offset. */
+typedef enum {
+	DOC_SCAN_OK,
+	DOC_SCAN_NUL_ESCAPE, /* "\u0000" in a string */
+	DOC_SCAN_TOO_DEEP,   /* past max_depth */
+	DOC_SCAN_TOO_MANY,   /* past max_values */
+} doc_scan_problem;
+
+typedef struct doc_scan {
+	doc_scan_problem problem;
+	size_t offset; /* of the byte where the problem was seen */
+	size_t values; /* counted up to there */
+	bool unclosed; /* the text ends inside a string or a container */
+} doc_scan;
+
+/*
+ * A lexical pass over JSON text before any parser builds a tree: nesting
+ * depth and the number of values against limits (max_items and
+ * max_string are not looked at), and NUL escapes, in one linear pass
+ * with no allocation. The count is exact for valid JSON. Encoding is not
+ * checked (doc_check_bytes() does that).
+ */
+void doc_json_scan(const char *data, size_t len, const doc_limits *limits,
+		   doc_scan *out);
 
 void doc_free(doc *d);
 

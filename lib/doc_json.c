@@ -9,26 +9,35 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* *unclosed tells whether the text ends inside a string or a container,
- * which cJSON reports as an error at the last byte rather than at the
- * end. */
-static int json_prescan(const char *data, size_t len, const char *name,
-			const doc_limits *limits, dyd_diags *diags,
-			bool *unclosed)
+/* A byte that may be part of a number or of true, false, null. */
+static bool scalar_byte(char c)
 {
-	unsigned depth = 0;
-	bool in_string = false;
-	struct position p;
-	size_t i;
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' ||
+	       c == '+' || c == '.' || c == 'E';
+}
 
-	if (doc_check_bytes(data, len, name, diags))
-		return DYD_EINVALID;
+/* Keys are strings too, but not values: a string right after '{', or
+ * after a ',' of an object, is a key. objects has one bit per open
+ * container, set for an object; depth never passes DOC_MAX_DEPTH. */
+void doc_json_scan(const char *data, size_t len, const doc_limits *limits,
+		   doc_scan *out)
+{
+	uint64_t objects = 0;
+	unsigned depth = 0, max_depth = limits->max_depth;
+	size_t i, max_values = limits->max_values;
+	bool in_string = false, want_key = false;
+
+	memset(out, 0, sizeof(*out));
+	if (max_depth > DOC_MAX_DEPTH)
+		max_depth = DOC_MAX_DEPTH;
 	for (i = 0; i < len; i++) {
 		char c = data[i];
+		bool value = false;
 
 		if (in_string) {
 			if (c == '"') {
@@ -36,12 +45,8 @@ static int json_prescan(const char *data, size_t len, const char *name,
 			} else if (c == '\\' && i + 1 < len) {
 				if (data[i + 1] == 'u' && i + 5 < len &&
 				    memcmp(data + i + 2, "0000", 4) == 0) {
-					p = position_of(data, i);
-					diag_add(diags, DYD_ERROR, name, p.line,
-						 p.column, NULL,
-						 "'\\u0000' (NUL) is not "
-						 "allowed in strings");
-					return DYD_EINVALID;
+					out->problem = DOC_SCAN_NUL_ESCAPE;
+					break;
 				}
 				i++;
 			}
@@ -49,22 +54,64 @@ static int json_prescan(const char *data, size_t len, const char *name,
 		}
 		if (c == '"') {
 			in_string = true;
+			value = !want_key;
+			want_key = false;
 		} else if (c == '{' || c == '[') {
-			if (++depth > limits->max_depth) {
-				p = position_of(data, i);
-				diag_add(diags, DYD_ERROR, name, p.line,
-					 p.column, NULL,
-					 "nesting deeper than %u levels",
-					 limits->max_depth);
-				return DYD_EINVALID;
+			if (++depth > max_depth) {
+				out->problem = DOC_SCAN_TOO_DEEP;
+				break;
 			}
+			objects = (objects << 1) | (c == '{');
+			want_key = c == '{';
+			value = true;
 		} else if (c == '}' || c == ']') {
-			if (depth > 0)
+			if (depth > 0) {
 				depth--;
+				objects >>= 1;
+			}
+			want_key = false;
+		} else if (c == ',') {
+			want_key = depth > 0 && (objects & 1);
+		} else if (scalar_byte(c)) {
+			value = i == 0 || !scalar_byte(data[i - 1]);
 		}
+		if (value && max_values && ++out->values > max_values) {
+			out->problem = DOC_SCAN_TOO_MANY;
+			break;
+		}
+		if (value && !max_values)
+			out->values++;
 	}
-	*unclosed = in_string || depth > 0;
-	return 0;
+	out->offset = i;
+	out->unclosed = in_string || depth > 0;
+}
+
+static int json_prescan(const char *data, size_t len, const char *name,
+			const doc_limits *limits, dyd_diags *diags,
+			bool *unclosed)
+{
+	struct position p;
+	doc_scan scan;
+
+	if (doc_check_bytes(data, len, name, diags))
+		return DYD_EINVALID;
+	doc_json_scan(data, len, limits, &scan);
+	*unclosed = scan.unclosed;
+	if (scan.problem == DOC_SCAN_OK)
+		return 0;
+	p = position_of(data, scan.offset);
+	if (scan.problem == DOC_SCAN_NUL_ESCAPE)
+		diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,
+			 "'\\u0000' (NUL) is not allowed in strings");
+	else if (scan.problem == DOC_SCAN_TOO_DEEP)
+		diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,
+			 "nesting deeper than %u levels", limits->max_depth);
+	else
+		diag_add(diags, DYD_ERROR, name, p.line, p.column, NULL,
+			 "more than %zu values (strings, numbers, arrays, "
+			 "objects...) in one document, the limit",
+			 limits->max_values);
+	return DYD_EINVALID;
 }
 
 struct converter {

@@ -26,6 +26,7 @@ struct builder {
 	dyd_diags *diags;
 	struct frame *stack;
 	unsigned depth;
+	size_t values; /* every node but mapping keys */
 	doc_node *root;
 	bool failed; /* the document is invalid */
 	bool stop;   /* ... and the tree is no longer consistent */
@@ -135,11 +136,33 @@ static void tag_error(struct builder *b, const yaml_mark_t *mark,
 	builder_error(b, mark, msg);
 }
 
+/* Whether the next node is a mapping key, which is not a value. */
+static bool next_is_key(const struct builder *b)
+{
+	const struct frame *f;
+
+	if (b->depth == 0)
+		return false;
+	f = &b->stack[b->depth - 1];
+	return f->node->type == DOC_OBJECT && !f->want_value;
+}
+
 static doc_node *new_node(struct builder *b, doc_type type,
 			  const yaml_mark_t *mark)
 {
-	doc_node *n = arena_alloc(b->arena, sizeof(*n));
+	doc_node *n;
+	char msg[128];
 
+	if (!next_is_key(b) && b->limits->max_values &&
+	    ++b->values > b->limits->max_values) {
+		snprintf(msg, sizeof(msg),
+			 "more than %zu values (strings, numbers, arrays, "
+			 "objects...) in one document, the limit",
+			 b->limits->max_values);
+		builder_error(b, mark, msg);
+		return NULL;
+	}
+	n = arena_alloc(b->arena, sizeof(*n));
 	if (!n) {
 		b->oom = true;
 		return NULL;
@@ -357,6 +380,13 @@ int doc_parse_yaml(doc **out, const char *data, size_t len, const char *name,
 	int rc;
 
 	*out = NULL;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		/* A byte order mark, as doc_parse_json() takes one: libyaml
+		 * skips it only when it detects the encoding itself, which
+		 * it must not (the input is UTF-8, checked here). */
+		data += 3;
+		len -= 3;
+	}
 	/* libyaml reports encoding errors without a usable mark. */
 	if (doc_check_bytes(data, len, name, diags))
 		return DYD_EINVALID;

@@ -173,7 +173,7 @@ static int build_index(const doc_node *root)
 
 int i18n_load(void)
 {
-	const doc_limits limits = {8, 10000, 65536};
+	const doc_limits limits = {8, 10000, 65536, 0};
 	dyd_diags diags = DYD_DIAGS_INIT;
 	doc *d = NULL;
 	int rc = 0;

@@ -22,6 +22,28 @@ extern const size_t embedded_policy_size;
 #define POLICY_FORMAT "dyd.policy/v1"
 #define POLICY_MAX_BYTES (1024u * 1024u)
 
+/*
+ * What dyd-policy(5) documents. A policy is small, but what a report
+ * costs grows with its parts times a record's: the sharing matrix has a
+ * cell for each category and purpose, every record is evaluated against
+ * each terms version and condition, and a category that lists items
+ * lists up to ACCOUNT_MAX_OBJECTS of them. Each limit is many times what
+ * the default policy needs (6 purposes, 15 categories, 2 terms versions,
+ * 2 conditions, 49 sources), and together they keep a report to some MB:
+ * 64 x 256 cells. Lists of items are the exception: the default policy
+ * has one, and each repeats the names of up to 10,000 of a record's
+ * items, escaped, so that with two a record of 16 MiB of names needing
+ * escapes makes a report.html of some 300 MB.
+ */
+#define POLICY_MAX_PURPOSES 64
+#define POLICY_MAX_CATEGORIES 256
+#define POLICY_MAX_TERMS 32
+#define POLICY_MAX_CONDITIONS 256
+#define POLICY_MAX_ITEM_LISTS 2
+#define POLICY_MAX_SOURCES 1000
+/* Values in the document: the default policy has some 1,100. */
+#define POLICY_MAX_VALUES 100000
+
 static void lint(struct loader *L, const doc_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -675,6 +697,13 @@ static void load_cond(struct loader *L, const doc_node *n, policy_cond *c)
 
 	c->line = n->line;
 	c->pointer = pointer_copy(L);
+	if (++L->conditions == POLICY_MAX_CONDITIONS + 1)
+		lint(L, n,
+		     "more than %d conditions in the policy, the limit (every "
+		     "record is checked against each)",
+		     POLICY_MAX_CONDITIONS);
+	if (L->conditions > POLICY_MAX_CONDITIONS)
+		return;
 	if (n->type != DOC_OBJECT || n->count != 1) {
 		lint(L, n,
 		     "a condition is an object with one key: has, region, "
@@ -866,6 +895,12 @@ static void load_items(struct loader *L, const doc_node *items, bool never,
 			     "'%s' is not a record field that lists objects",
 			     q);
 	}
+	if (f && f->kind == FIELD_OBJECT_LIST &&
+	    ++L->item_lists == POLICY_MAX_ITEM_LISTS + 1)
+		lint(L, items,
+		     "more than %d categories list items, the limit (each "
+		     "lists up to %d items of a record)",
+		     POLICY_MAX_ITEM_LISTS, ACCOUNT_MAX_OBJECTS);
 	if (f && f->kind == FIELD_OBJECT_LIST) {
 		cat->has_items = true;
 		cat->items_field = f->name;
@@ -957,6 +992,41 @@ static bool policy_id_valid(const char *id)
 	return true;
 }
 
+/* The parts that are counted before any is read: past a limit, reading
+ * them would cost what the limit is there to prevent. */
+static bool within_limits(struct loader *L, const doc_node *root)
+{
+	static const struct {
+		const char *key, *what;
+		size_t max;
+		const char *why;
+	} limits[] = {
+	    {"purposes", "purposes", POLICY_MAX_PURPOSES,
+	     "the report's sharing matrix has a column for each"},
+	    {"categories", "categories", POLICY_MAX_CATEGORIES,
+	     "the report's sharing matrix has a row for each"},
+	    {"terms", "terms versions", POLICY_MAX_TERMS,
+	     "every record is evaluated against each"},
+	    {"sources", "sources", POLICY_MAX_SOURCES,
+	     "every citation is looked up among them"},
+	};
+	const doc_node *n;
+	bool ok = true;
+	size_t i, saved;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		n = doc_get(root, limits[i].key);
+		if (!n || n->type != DOC_ARRAY || n->count <= limits[i].max)
+			continue;
+		saved = push(L, limits[i].key);
+		lint(L, n, "%zu %s are more than the limit of %zu (%s)",
+		     n->count, limits[i].what, limits[i].max, limits[i].why);
+		pop(L, saved);
+		ok = false;
+	}
+	return ok;
+}
+
 static int policy_build(struct loader *L)
 {
 	static const char *const keys[] = {
@@ -970,6 +1040,8 @@ static int policy_build(struct loader *L)
 		     doc_type_name(root));
 		return DYD_EINVALID;
 	}
+	if (!within_limits(L, root))
+		return L->oom ? DYD_ENOMEM : DYD_EINVALID;
 	check_keys(L, root, keys);
 	format = get_text(L, root, "format", true);
 	if (format && strcmp(format, POLICY_FORMAT) != 0) {
@@ -1027,7 +1099,7 @@ static int policy_build(struct loader *L)
 int dyd_policy_load(dyd_policy **out, const char *data, size_t len,
 		    const char *name, dyd_diags *diags)
 {
-	const doc_limits limits = {32, 10000, 65536};
+	const doc_limits limits = {32, 10000, 65536, POLICY_MAX_VALUES};
 	struct loader L = {0};
 	size_t errors_before = diags->errors;
 	dyd_policy *p;
@@ -1056,7 +1128,9 @@ int dyd_policy_load(dyd_policy **out, const char *data, size_t len,
 		rc = DYD_ENOMEM;
 		goto out;
 	}
-	rc = doc_looks_like_json(data, len)
+	/* By the name first, as records: a .yaml policy in flow style
+	 * ("{format: ...}") is YAML, not broken JSON. */
+	rc = doc_format_of(name, data, len) == DYD_FORMAT_JSON
 		 ? doc_parse_json(&p->doc, data, len, name, &limits, diags)
 		 : doc_parse_yaml(&p->doc, data, len, name, &limits, diags);
 	if (rc)

@@ -14,6 +14,8 @@ struct loader {
 	const char *name;
 	dyd_diags *diags;
 	strbuf path;
+	size_t conditions; /* loaded so far, against POLICY_MAX_CONDITIONS */
+	size_t item_lists; /* categories with items, POLICY_MAX_ITEM_LISTS */
 	bool oom;
 };
 

@@ -159,6 +159,14 @@ static void check_list(record_check *V, const doc_node *n, const field_spec *f)
 			       doc_type_name(n));
 		return;
 	}
+	if (n->count > account_list_limit(f)) {
+		/* Its items are not looked at: one message, not thousands. */
+		record_problem(V, DYD_ERROR, n,
+			       "array of %zu items is longer than the limit "
+			       "of %zu",
+			       n->count, account_list_limit(f));
+		return;
+	}
 	for (i = 0; i < n->count; i++) {
 		const doc_node *item = n->items[i];
 		saved = record_push_index(V, i);
@@ -308,13 +316,6 @@ static void check_object(record_check *V, const doc_node *obj,
 	}
 }
 
-static bool has_extension(const char *name, const char *ext)
-{
-	size_t n = strlen(name), e = strlen(ext);
-
-	return n > e && strcmp(name + n - e, ext) == 0;
-}
-
 int record_check_begin(record_check *V, const char *data, size_t len,
 		       const char *name, const dyd_record_options *options,
 		       dyd_diags *diags)
@@ -336,18 +337,8 @@ int record_check_begin(record_check *V, const char *data, size_t len,
 		return DYD_EINVALID;
 	}
 	format = options->format;
-	if (format == DYD_FORMAT_AUTO) {
-		if (has_extension(name, ".json") ||
-		    has_extension(name, ".jsonl"))
-			format = DYD_FORMAT_JSON;
-		else if (has_extension(name, ".yaml") ||
-			 has_extension(name, ".yml"))
-			format = DYD_FORMAT_YAML;
-		else
-			format = doc_looks_like_json(data, len)
-				     ? DYD_FORMAT_JSON
-				     : DYD_FORMAT_YAML;
-	}
+	if (format == DYD_FORMAT_AUTO)
+		format = doc_format_of(name, data, len);
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return DYD_ENOMEM;

@@ -4,6 +4,7 @@
  * not just the first. */
 #include "diag.h"
 #include "digest.h"
+#include "doc.h"
 #include "json_out.h"
 #include "sign.h"
 #include "zipmem.h"
@@ -15,11 +16,32 @@
 #include <string.h>
 #include <zip.h>
 
-#define ENTRIES_MAX 64
 /* A JSON pointer into report.json, for messages. */
 #define POINTER_SIZE 128
 #define MANIFEST_NAME "manifest.json"
 #define SIGNATURE_NAME "manifest.sig"
+
+/* The entries dyd writes, and so the only ones a bundle may hold: any
+ * other name (`../../x`, `/etc/passwd`, an extra 500 MB file) is not a
+ * dyd bundle's, whatever its manifest lists. */
+static const char *const entry_names[] = {MANIFEST_NAME, SIGNATURE_NAME,
+					  "report.html", "report.json", NULL};
+#define ENTRIES_MAX 4
+/* The files the manifest lists, in the order dyd writes them. */
+static const char *const listed_names[] = {"report.html", "report.json", NULL};
+#define LISTED_COUNT 2
+
+/*
+ * manifest.json and report.json as dyd can write them (dyd-verify(1)):
+ * report.json is some 8 levels deep and holds the record's values (at
+ * most 250,000), the policy's (100,000) and a decision of at most
+ * 256 x 64 cells; the manifest lists each unknown field of the record.
+ * Checked by a linear scan before cJSON builds a tree, which costs some
+ * 100 bytes a value.
+ */
+static const doc_limits json_limits = {40, 0, 0, 1000000};
+/* manifest.sig is 64 bytes; a longer one is reported by its size. */
+#define SIGNATURE_READ_MAX 4096
 
 struct verifier {
 	zip_t *za;
@@ -74,9 +96,40 @@ static void sig_problem(struct verifier *v, const char *entry, const char *ptr,
 	va_end(ap);
 }
 
-/* The bytes of one entry, inflated (and decrypted), CRC checked. */
+/* Whether the entry's methods are those dyd writes: deflated (or
+ * stored), and not encrypted or AES-256 encrypted. Anything else is
+ * refused before libzip opens it: libzip 1.7 leaks the entry's source
+ * when it meets an encryption method it cannot decrypt
+ * (zip_source_zip_new.c returns on ZIP_ER_ENCRNOTSUPP without freeing
+ * it), and no dyd bundle needs another method. */
+static bool methods_known(struct verifier *v, const zip_stat_t *st,
+			  const char *name)
+{
+	if ((st->valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	    st->encryption_method != ZIP_EM_NONE &&
+	    st->encryption_method != ZIP_EM_AES_256) {
+		problem(v, name, NULL,
+			"is encrypted with method %u; dyd bundles are "
+			"encrypted with AES-256 or not at all",
+			(unsigned)st->encryption_method);
+		return false;
+	}
+	if ((st->valid & ZIP_STAT_COMP_METHOD) &&
+	    st->comp_method != ZIP_CM_DEFLATE &&
+	    st->comp_method != ZIP_CM_STORE) {
+		problem(v, name, NULL,
+			"is compressed with method %d; dyd bundles are "
+			"deflated",
+			(int)st->comp_method);
+		return false;
+	}
+	return true;
+}
+
+/* The bytes of one entry, inflated (and decrypted), CRC checked; an
+ * entry that says it holds more than limit bytes is not read. */
 static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
-			size_t *len)
+			size_t limit, size_t *len)
 {
 	zip_stat_t st;
 	zip_file_t *f;
@@ -91,12 +144,15 @@ static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 			zip_strerror(v->za));
 		return NULL;
 	}
-	if (st.size > DYD_MAX_BUNDLE_BYTES) {
+	if (st.size > limit) {
 		problem(v, name, NULL,
-			"entry of %llu bytes is larger than any dyd writes",
-			(unsigned long long)st.size);
+			"entry of %llu bytes is larger than any dyd writes "
+			"(%zu bytes at most)",
+			(unsigned long long)st.size, limit);
 		return NULL;
 	}
+	if (!methods_known(v, &st, name))
+		return NULL;
 	f = zip_fopen_index(v->za, (zip_uint64_t)idx, 0);
 	if (!f) {
 		int code = zip_error_code_zip(zip_get_error(v->za));
@@ -133,6 +189,34 @@ static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 	buf[got] = '\0';
 	*len = got;
 	return buf;
+}
+
+/* cJSON's tree of text, an entry, if its depth and size are what dyd
+ * writes; NULL with a problem otherwise (or when it is not JSON). */
+static cJSON *parse_entry(struct verifier *v, const char *entry,
+			  const char *text, size_t len)
+{
+	doc_scan scan;
+	cJSON *j;
+
+	doc_json_scan(text, len, &json_limits, &scan);
+	if (scan.problem == DOC_SCAN_TOO_DEEP) {
+		problem(v, entry, NULL,
+			"is nested deeper than %u levels, deeper than any "
+			"dyd writes",
+			json_limits.max_depth);
+		return NULL;
+	}
+	if (scan.problem == DOC_SCAN_TOO_MANY) {
+		problem(v, entry, NULL,
+			"has more than %zu values, more than any dyd writes",
+			json_limits.max_values);
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(text, len);
+	if (!j)
+		problem(v, entry, NULL, "is not valid JSON");
+	return j;
 }
 
 /* ptr/key into at; a pointer too long for it ends in "..." (it only
@@ -274,13 +358,11 @@ static void check_report(struct verifier *v, const char *text, size_t len,
 			 const cJSON *manifest)
 {
 	const char *e = "report.json";
-	cJSON *r = cJSON_ParseWithLength(text, len);
+	cJSON *r = parse_entry(v, e, text, len);
 	const cJSON *f, *d;
 
-	if (!r) {
-		problem(v, e, NULL, "is not valid JSON");
+	if (!r)
 		return;
-	}
 	f = member(v, e, r, "format", cJSON_String, "");
 	if (f && strcmp(f->valuestring, "dyd.report/v1") != 0)
 		problem(v, e, "/format", "'%.40s' is not dyd.report/v1",
@@ -417,7 +499,7 @@ static void check_signature(struct verifier *v, const cJSON *manifest,
 		return;
 	}
 	before = v->problems;
-	sig = read_entry(v, idx, SIGNATURE_NAME, &siglen);
+	sig = read_entry(v, idx, SIGNATURE_NAME, SIGNATURE_READ_MAX, &siglen);
 	if (!sig) {
 		v->signature_problems += v->problems - before;
 		r->signature = DYD_SIGNATURE_MALFORMED;
@@ -455,10 +537,13 @@ static int open_bundle(struct verifier *v, const void *data, size_t len,
 	return 0;
 }
 
-/* The entries' names: few enough, each once. */
+/* The entries' names: those dyd writes, each once. Reading goes on after
+ * a wrong name, so that every problem is reported. */
 static bool check_names(struct verifier *v, zip_int64_t count)
 {
+	char q[DIAG_QUOTE_MAX + 8];
 	zip_int64_t i, j;
+	const char *name;
 
 	if (count > ENTRIES_MAX) {
 		problem(v, NULL, NULL,
@@ -467,37 +552,65 @@ static bool check_names(struct verifier *v, zip_int64_t count)
 			(long long)count);
 		return false;
 	}
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
+		name = zip_get_name(v->za, (zip_uint64_t)i, 0);
+		if (!name || !one_of(name, entry_names)) {
+			/* Quoted, not named as the entry: a name is any
+			 * bytes, escape sequences too. */
+			diag_quote(q, sizeof(q), name ? name : "",
+				   name ? strlen(name) : 0);
+			problem(v, NULL, NULL,
+				"entry '%s' is not one dyd writes (a bundle "
+				"holds manifest.json, report.html, "
+				"report.json and, when signed, manifest.sig)",
+				q);
+			continue;
+		}
 		for (j = 0; j < i; j++)
-			if (strcmp(zip_get_name(v->za, (zip_uint64_t)i, 0),
-				   zip_get_name(v->za, (zip_uint64_t)j, 0)) ==
-			    0)
-				problem(v,
-					zip_get_name(v->za, (zip_uint64_t)i, 0),
-					NULL, "the entry appears twice");
+			if (strcmp(name, zip_get_name(v->za, (zip_uint64_t)j,
+						      0)) == 0)
+				problem(v, name, NULL,
+					"the entry appears twice");
+	}
 	return true;
 }
 
-/* Every entry is the manifest, its signature, or listed in the manifest. */
-static void check_listed(struct verifier *v, const cJSON *files,
-			 zip_int64_t count)
+/* The manifest's files: report.html and report.json, once each, and
+ * nothing else. */
+static bool check_list(struct verifier *v, const cJSON *files)
 {
+	char q[DIAG_QUOTE_MAX + 8], ptr[48];
 	const cJSON *f;
-	zip_int64_t i;
+	const char *name, *seen[LISTED_COUNT] = {NULL, NULL};
+	int n = cJSON_GetArraySize(files), i = 0;
+	size_t before = v->problems;
 
-	for (i = 0; i < count; i++) {
-		const char *name = zip_get_name(v->za, (zip_uint64_t)i, 0);
-		bool listed = strcmp(name, MANIFEST_NAME) == 0 ||
-			      strcmp(name, SIGNATURE_NAME) == 0;
-		cJSON_ArrayForEach(f, files)
-		{
-			const char *n = string_at(f, "name", NULL);
-			listed = listed || (n && strcmp(n, name) == 0);
-		}
-		if (!listed)
-			problem(v, name, NULL,
-				"is in the bundle but not in the manifest");
+	if (n != LISTED_COUNT) {
+		problem(v, MANIFEST_NAME, "/files",
+			"lists %d files; a dyd manifest lists 2, report.html "
+			"and report.json",
+			n);
+		return false;
 	}
+	cJSON_ArrayForEach(f, files)
+	{
+		snprintf(ptr, sizeof(ptr), "/files/%d/name", i);
+		name = string_at(f, "name", NULL);
+		if (!name) {
+			problem(v, MANIFEST_NAME, ptr, "missing");
+		} else if (!one_of(name, listed_names)) {
+			diag_quote(q, sizeof(q), name, strlen(name));
+			problem(v, MANIFEST_NAME, ptr,
+				"'%s' is not a file dyd lists (report.html, "
+				"report.json)",
+				q);
+		} else if (i > 0 && seen[0] && strcmp(seen[0], name) == 0) {
+			problem(v, MANIFEST_NAME, ptr, "'%s' is listed twice",
+				name);
+		}
+		seen[i++] = name;
+	}
+	return v->problems == before;
 }
 
 /* Each file the manifest lists: there, of its size and SHA-256. */
@@ -530,7 +643,7 @@ static void check_files(struct verifier *v, const cJSON *files,
 				"bundle");
 			continue;
 		}
-		text = read_entry(v, idx, name, &tlen);
+		text = read_entry(v, idx, name, DYD_MAX_ENTRY_BYTES, &tlen);
 		if (!text)
 			continue;
 		if ((double)tlen != size->valuedouble)
@@ -554,8 +667,7 @@ static void check_files(struct verifier *v, const cJSON *files,
 }
 
 /* The manifest, its signature and every entry it lists. */
-static void check_manifest(struct verifier *v, zip_int64_t count,
-			   const dyd_trust *trust)
+static void check_manifest(struct verifier *v, const dyd_trust *trust)
 {
 	zip_int64_t midx = zip_name_locate(v->za, MANIFEST_NAME, 0);
 	cJSON *manifest = NULL;
@@ -567,11 +679,13 @@ static void check_manifest(struct verifier *v, zip_int64_t count,
 		problem(v, MANIFEST_NAME, NULL, "missing from the bundle");
 		return;
 	}
-	text = read_entry(v, midx, MANIFEST_NAME, &tlen);
+	text = read_entry(v, midx, MANIFEST_NAME, DYD_MAX_ENTRY_BYTES, &tlen);
 	if (!text)
 		return;
-	manifest = cJSON_ParseWithLength(text, tlen);
-	if (!manifest || !cJSON_IsObject(manifest)) {
+	manifest = parse_entry(v, MANIFEST_NAME, text, tlen);
+	if (!manifest)
+		goto out;
+	if (!cJSON_IsObject(manifest)) {
 		problem(v, MANIFEST_NAME, NULL, "is not a JSON object");
 		goto out;
 	}
@@ -582,8 +696,8 @@ static void check_manifest(struct verifier *v, zip_int64_t count,
 	/* Over the exact bytes read, not over what cJSON made of them. */
 	check_signature(v, manifest, text, tlen, trust);
 	files = member(v, MANIFEST_NAME, manifest, "files", cJSON_Array, "");
-	check_listed(v, files, count);
-	check_files(v, files, manifest);
+	if (files && check_list(v, files))
+		check_files(v, files, manifest);
 out:
 	cJSON_Delete(manifest);
 	free(text);
@@ -607,7 +721,7 @@ int dyd_bundle_verify_ext(const void *data, size_t len,
 	if (!rc) {
 		count = zip_get_num_entries(v.za, 0);
 		if (check_names(&v, count))
-			check_manifest(&v, count, options->trust);
+			check_manifest(&v, options->trust);
 	}
 	if (v.oom)
 		rc = DYD_ENOMEM;

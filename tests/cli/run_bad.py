@@ -4,7 +4,8 @@
 error message and exit status, within a memory and time bound, never a
 crash. Records go through `dyd validate`; .gz inputs through `dyd batch`,
 whose error lines are compared (ok lines carry digests that change with
-the report's code)."""
+the report's code); NAME.policy.yaml through `dyd export --policy`, which
+must write no bundle; .zip bundles through `dyd verify`."""
 import argparse
 import glob
 import json
@@ -25,6 +26,41 @@ def limit():
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+def run(args, rel, env, tmp):
+    """(exit status wanted, what happened, text to compare) of one input."""
+    kw = dict(cwd=os.path.dirname(os.path.abspath(args.testdata)), env=env,
+              capture_output=True, text=True, errors="replace",
+              preexec_fn=limit)
+    if rel.endswith(".gz"):
+        out = os.path.join(tmp, "out")
+        p = subprocess.run(
+            [args.dyd, "batch", "--quiet", "--as-of", "2021-06-01", "-d",
+             out, rel], timeout=120, **kw)
+        results = os.path.join(out, "results.jsonl")
+        got = "".join(l for l in open(results)
+                      if json.loads(l)["status"] == "error") \
+            if os.path.exists(results) else ""
+        return 1, p, got
+    if rel.endswith(".policy.yaml"):
+        # A record without events, which any policy can evaluate.
+        bundle = os.path.join(tmp, "b.zip")
+        p = subprocess.run(
+            [args.dyd, "export", "--as-of", "2021-06-01", "--policy", rel,
+             "-o", bundle, "testdata/records/putri-maharani.yaml"],
+            timeout=120, **kw)
+        extra = "a bundle was written\n" if os.path.exists(bundle) else ""
+        return 3, p, p.stderr + extra
+    if rel.endswith(".zip"):
+        # With a password, so that libzip goes as far as it can into an
+        # encrypted entry.
+        p = subprocess.run([args.dyd, "verify", rel], timeout=120,
+                           **dict(kw, env=dict(env, DYD_PASSWORD="x")))
+        return 5, p, p.stderr
+    p = subprocess.run([args.dyd, "validate", "--quiet", rel], timeout=60,
+                       **kw)
+    return 3, p, p.stderr
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dyd", required=True)
@@ -36,30 +72,12 @@ def main():
     env = dict(os.environ, LC_ALL="C")
     passed = failed = 0
     for path in sorted(glob.glob(os.path.join(root, "testdata/bad/*"))):
-        if path.endswith((".py", ".err", ".md")):
+        if path.endswith((".py", ".err", ".md")) or os.path.isdir(path):
             continue
         rel = os.path.relpath(path, root)
         tmp = tempfile.mkdtemp(prefix="dyd-bad-")
         try:
-            if rel.endswith(".gz"):
-                want_status = 1
-                p = subprocess.run(
-                    [args.dyd, "batch", "--quiet", "--as-of", "2021-06-01",
-                     "-d", os.path.join(tmp, "out"), rel], cwd=root,
-                    env=env, capture_output=True, text=True, timeout=120,
-                    preexec_fn=limit)
-                got = "".join(
-                    l for l in open(os.path.join(tmp, "out",
-                                                 "results.jsonl"))
-                    if json.loads(l)["status"] == "error") \
-                    if os.path.exists(os.path.join(tmp, "out",
-                                                   "results.jsonl")) else ""
-            else:
-                want_status = 3
-                p = subprocess.run([args.dyd, "validate", "--quiet", rel],
-                                   cwd=root, env=env, capture_output=True,
-                                   text=True, timeout=60, preexec_fn=limit)
-                got = p.stderr
+            want_status, p, got = run(args, rel, env, tmp)
         except subprocess.TimeoutExpired:
             failed += 1
             print(f"FAIL {rel}: timed out")

@@ -419,7 +419,7 @@ static char *nested(char open, char close, unsigned depth, const char *inner)
 
 static void test_json_depth(void **state)
 {
-	const doc_limits small = {4, 100, 100};
+	const doc_limits small = {4, 100, 100, 0};
 	dyd_diags diags = DYD_DIAGS_INIT;
 	const dyd_diag *dg;
 	char *s;
@@ -457,7 +457,7 @@ static void test_json_depth(void **state)
 
 static void test_yaml_depth(void **state)
 {
-	const doc_limits small = {4, 100, 100};
+	const doc_limits small = {4, 100, 100, 0};
 	dyd_diags diags = DYD_DIAGS_INIT;
 	const dyd_diag *dg;
 	char *s;
@@ -667,7 +667,7 @@ static void test_json_syntax_errors(void **state)
 
 static void test_array_length_limit(void **state)
 {
-	const doc_limits small = {8, 3, 100};
+	const doc_limits small = {8, 3, 100, 0};
 	dyd_diags diags = DYD_DIAGS_INIT;
 	const dyd_diag *dg;
 
@@ -696,7 +696,7 @@ static void test_array_length_limit(void **state)
 
 static void test_string_length_limit(void **state)
 {
-	const doc_limits small = {8, 100, 5};
+	const doc_limits small = {8, 100, 5, 0};
 	dyd_diags diags = DYD_DIAGS_INIT;
 	const dyd_diag *dg;
 
@@ -725,6 +725,100 @@ static void test_string_length_limit(void **state)
 	yaml_bad("abcdef: 1\n", &small, &diags);
 	expect_diag(&diags, "string of 6 bytes");
 	dyd_diags_release(&diags);
+}
+
+/* How many values cJSON sees in text: what doc_json_scan() must count. */
+static size_t cjson_values(const cJSON *j)
+{
+	const cJSON *c;
+	size_t n = 1;
+
+	for (c = j->child; c; c = c->next)
+		n += cjson_values(c);
+	return n;
+}
+
+/* The value limit counts every value and no key, in both syntaxes, and
+ * says where it was passed. */
+static void test_value_limit(void **state)
+{
+	static const char *const docs[] = {
+	    "0",
+	    "[]",
+	    "[1, 2.5e-3, -4, true, false, null]",
+	    "{\"a\": 1, \"b\": [true, null], \"c\": {}}",
+	    "{\"k\": \"v\", \"kk\": {\"x\": \"[,{\\\"\", \"y\": []}}",
+	    "[[], [[]], {\"a\": []}, \"]\", \",\"]",
+	    "  {\"tight\":[1,2,{\"e\":1E5}],\"s\":\"a\\\\\"}  ",
+	};
+	const doc_limits four = {32, 100, 100, 4};
+	dyd_diags diags = DYD_DIAGS_INIT;
+	const dyd_diag *dg;
+	doc_scan scan;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		cJSON *j = cJSON_Parse(docs[i]);
+		assert_non_null(j);
+		doc_json_scan(docs[i], strlen(docs[i]), &record_limits, &scan);
+		assert_int_equal(scan.problem, DOC_SCAN_OK);
+		assert_int_equal(scan.values, cjson_values(j));
+		cJSON_Delete(j);
+	}
+	/* Four values pass, five do not; keys do not count. */
+	doc_free(json_ok("{\"a\": [1], \"b\": 3}", &four));
+	doc_free(yaml_ok("a: [1]\nb: 3\n", &four));
+	json_bad("{\"a\": [1], \"b\": 3, \"c\": 4}", &four, &diags);
+	dg = expect_diag(&diags, "more than 4 values");
+	assert_int_equal(dg->line, 1);
+	assert_int_equal(dg->column, 25);
+	dyd_diags_clear(&diags);
+	yaml_bad("a: [1]\nb: 3\nc: 4\n", &four, &diags);
+	dg = expect_diag(&diags, "more than 4 values");
+	assert_int_equal(dg->line, 3);
+	assert_int_equal(dg->column, 4);
+	dyd_diags_clear(&diags);
+	/* Empty containers are values too: the class of "[[],[],...]". */
+	json_bad("[[], [], [], []]", &four, &diags);
+	expect_diag(&diags, "more than 4 values");
+	dyd_diags_clear(&diags);
+	yaml_bad("- []\n- []\n- {}\n- []\n", &four, &diags);
+	expect_diag(&diags, "more than 4 values");
+	dyd_diags_release(&diags);
+}
+
+/* A byte order mark starts a YAML document as it does a JSON one, and
+ * positions are counted after it. */
+static void test_yaml_bom(void **state)
+{
+	doc *d = yaml_ok("\xef\xbb\xbf"
+			 "a: 1\nb: x\n",
+			 &record_limits);
+
+	(void)state;
+	assert_int_equal(d->root->type, DOC_OBJECT);
+	assert_int_equal(d->root->count, 2);
+	assert_string_equal(d->root->members[0].key, "a");
+	assert_int_equal(d->root->members[0].column, 1);
+	assert_int_equal(doc_get(d->root, "b")->line, 2);
+	doc_free(d);
+}
+
+/* The name decides first: a .yaml file in flow style is YAML. */
+static void test_format_of(void **state)
+{
+	static const char flow[] = "{a: b}";
+
+	(void)state;
+	assert_int_equal(doc_format_of("p.yaml", flow, 6), DYD_FORMAT_YAML);
+	assert_int_equal(doc_format_of("p.yml", flow, 6), DYD_FORMAT_YAML);
+	assert_int_equal(doc_format_of("r.json", "a: b", 4), DYD_FORMAT_JSON);
+	assert_int_equal(doc_format_of("r.jsonl", "a: b", 4), DYD_FORMAT_JSON);
+	assert_int_equal(doc_format_of("-", " \n[1]", 5), DYD_FORMAT_JSON);
+	assert_int_equal(doc_format_of("-", "a: [1]", 6), DYD_FORMAT_YAML);
+	assert_int_equal(doc_format_of("x.json.bak", "a: 1", 4),
+			 DYD_FORMAT_YAML);
 }
 
 static void test_utf8_check(void **state)
@@ -825,6 +919,9 @@ int main(void)
 	    cmocka_unit_test(test_json_syntax_errors),
 	    cmocka_unit_test(test_array_length_limit),
 	    cmocka_unit_test(test_string_length_limit),
+	    cmocka_unit_test(test_value_limit),
+	    cmocka_unit_test(test_yaml_bom),
+	    cmocka_unit_test(test_format_of),
 	    cmocka_unit_test(test_utf8_check),
 	    cmocka_unit_test(test_doc_to_cjson),
 	};

@@ -89,7 +89,7 @@ static void test_catalog_is_complete(void **state)
 {
 	char path[4096], pe[1024], pi[1024];
 	dyd_diags diags = DYD_DIAGS_INIT;
-	const doc_limits limits = {8, 10000, 65536};
+	const doc_limits limits = {8, 10000, 65536, 0};
 	size_t len = 0, i;
 	char *text;
 	doc *d = NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "policy_util.h"
+#include "strbuf.h"
 
 static void test_default_policy_shape(void **state)
 {
@@ -479,6 +480,127 @@ static void test_json_policy(void **state)
 	dyd_diags_release(&diags);
 }
 
+/* A valid policy of so many purposes, categories (each sharing for one
+ * purpose, the first `conditions` of them with a condition of so many
+ * parts, the first `lists` listing items), terms versions and sources. */
+static char *sized_policy(size_t purposes, size_t categories, size_t terms,
+			  size_t sources, size_t conditions, size_t lists)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t i, k;
+
+	strbuf_puts(&sb, "format: dyd.policy/v1\nid: sized\nservice: S\n"
+			 "parent_company: P\npurposes:\n");
+	for (i = 0; i < purposes; i++)
+		strbuf_printf(&sb, "  - {id: p%zu, label: L, description: D}\n",
+			      i);
+	strbuf_puts(&sb, "terms:\n");
+	for (i = 0; i < terms; i++)
+		strbuf_printf(&sb,
+			      "  - {id: t%zu, title: T, effective: "
+			      "2016-01-01}\n",
+			      i);
+	strbuf_puts(&sb, "categories:\n");
+	for (i = 0; i < categories; i++) {
+		strbuf_printf(&sb,
+			      "  - {id: c%zu, label: L, description: D, "
+			      "fields: [groups], shares: [{since: t0, "
+			      "purposes: [p%zu]",
+			      i, i % purposes);
+		if (i == 0 && conditions) {
+			strbuf_puts(&sb, ", when: {any: [");
+			for (k = 1; k < conditions; k++)
+				strbuf_puts(&sb, k > 1 ? ", {has: groups}"
+						       : "{has: groups}");
+			strbuf_puts(&sb, "]}");
+		}
+		strbuf_puts(&sb, "}]");
+		if (i < lists)
+			strbuf_puts(&sb, ", items: {field: groups}");
+		strbuf_puts(&sb, "}\n");
+	}
+	strbuf_puts(&sb, "sources:\n");
+	for (i = 0; i < sources; i++)
+		strbuf_printf(&sb,
+			      "  - {id: s%zu, title: T, publisher: P, date: "
+			      "'2016', url: 'https://example.invalid/'}\n",
+			      i);
+	assert_false(sb.failed);
+	return strbuf_detach(&sb);
+}
+
+/* What a policy may hold of each part: at the limit it loads, one more
+ * is an error that names the part and the limit. */
+static void test_policy_limits(void **state)
+{
+	static const struct {
+		size_t n[6]; /* purposes, categories, terms, sources,
+				conditions, lists */
+		const char *phrase, *pointer;
+	} over[] = {
+	    {{65, 1, 1, 0, 0, 0},
+	     "65 purposes are more than the limit of 64",
+	     "/purposes"},
+	    {{1, 257, 1, 0, 0, 0},
+	     "257 categories are more than the limit of 256",
+	     "/categories"},
+	    {{1, 1, 33, 0, 0, 0},
+	     "33 terms versions are more than the limit of 32",
+	     "/terms"},
+	    {{1, 1, 1, 1001, 0, 0},
+	     "1001 sources are more than the limit of 1000",
+	     "/sources"},
+	    {{1, 1, 1, 0, 257, 0},
+	     "more than 256 conditions in the policy",
+	     "/categories/0/shares/0/when/any/255"},
+	    {{1, 3, 1, 0, 0, 3},
+	     "more than 2 categories list items",
+	     "/categories/2/items"},
+	};
+	dyd_diags diags = DYD_DIAGS_INIT;
+	const dyd_diag *d;
+	dyd_policy *p = NULL;
+	char *text;
+	size_t i;
+
+	(void)state;
+	text = sized_policy(64, 256, 32, 1000, 256, 2);
+	assert_int_equal(
+	    dyd_policy_load(&p, text, strlen(text), "p.yaml", &diags), 0);
+	assert_int_equal(p->purpose_count, 64);
+	assert_int_equal(p->category_count, 256);
+	dyd_policy_free(p);
+	free(text);
+	for (i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+		text = sized_policy(over[i].n[0], over[i].n[1], over[i].n[2],
+				    over[i].n[3], over[i].n[4], over[i].n[5]);
+		d = lint_fails(text, over[i].phrase, 0, &diags);
+		assert_string_equal(d->pointer, over[i].pointer);
+		free(text);
+	}
+	dyd_diags_release(&diags);
+}
+
+/* A .yaml policy is YAML even in flow style, which looks like JSON. */
+static void test_flow_style_yaml(void **state)
+{
+	static const char flow[] =
+	    "{format: dyd.policy/v1, id: f, service: S, parent_company: P, "
+	    "purposes: [{id: a, label: A, description: D}], terms: [{id: t, "
+	    "title: T, effective: 2020-01-01}], categories: [{id: c, label: "
+	    "C, description: D, fields: [phone], shares: [{since: t, "
+	    "purposes: [a]}]}]}\n";
+	dyd_diags diags = DYD_DIAGS_INIT;
+	dyd_policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(
+	    dyd_policy_load(&p, flow, sizeof(flow) - 1, "p.yaml", &diags), 0);
+	assert_string_equal(dyd_policy_id(p), "f");
+	dyd_policy_free(p);
+	dyd_diags_release(&diags);
+}
+
 static void test_policy_too_large(void **state)
 {
 	const size_t len = 1024 * 1024 + 1;
@@ -519,6 +641,8 @@ int main(void)
 	    cmocka_unit_test(test_lint_reports_every_problem),
 	    cmocka_unit_test(test_json_policy),
 	    cmocka_unit_test(test_policy_too_large),
+	    cmocka_unit_test(test_policy_limits),
+	    cmocka_unit_test(test_flow_style_yaml),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

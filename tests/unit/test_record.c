@@ -667,6 +667,76 @@ static void test_size_limit(void **state)
 	dyd_diags_release(&diags);
 }
 
+/* YAML_HEAD, then "field: [item, item, ...]" with count items. */
+static char *with_list(const char *field, const char *item, size_t count)
+{
+	size_t len =
+	    strlen(YAML_HEAD) + strlen(field) + 8 + count * (strlen(item) + 2);
+	char *text = malloc(len), *at;
+	size_t i;
+
+	assert_non_null(text);
+	at = text + sprintf(text, "%s%s: [", YAML_HEAD, field);
+	for (i = 0; i < count; i++)
+		at += sprintf(at, "%s%s", i ? ", " : "", item);
+	strcpy(at, "]\n");
+	return text;
+}
+
+/* Each list of a record holds at most its documented number of items;
+ * past it, one message names the list (not one per item). */
+static void test_list_limits(void **state)
+{
+	static const char *const objects[] = {"events", "devices", "groups",
+					      "business_chats", "transactions"};
+	const dyd_policy *p = *state;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	char pointer[32], *text;
+	size_t i;
+
+	text = with_list("events",
+			 "{type: optin, at: 2016-09-01T00:00:00Z, "
+			 "channel: settings}",
+			 10000);
+	dyd_record_free(load_ok(p, text, &yaml_opts, &diags));
+	free(text);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		text = with_list(objects[i], "{}", 10001);
+		snprintf(pointer, sizeof(pointer), "/%s", objects[i]);
+		load_fails(p, text, &yaml_opts, pointer,
+			   "array of 10001 items is longer than the limit "
+			   "of 10000",
+			   &diags);
+		assert_int_equal(diags.errors, 1);
+		free(text);
+	}
+	text = with_list("contacts", "'+6281234567890'", 100000);
+	dyd_record_free(load_ok(p, text, &yaml_opts, &diags));
+	free(text);
+	dyd_diags_release(&diags);
+}
+
+/* However the values are spread, a record holds at most 250,000. */
+static void test_value_limit(void **state)
+{
+	const dyd_policy *p = *state;
+	dyd_diags diags = DYD_DIAGS_INIT;
+	char *text =
+	    with_list("x", "[[], [], [], [], [], [], [], [], [], []]", 25000);
+	dyd_record *rec = &sentinel;
+
+	assert_int_equal(dyd_record_load(&rec, text, strlen(text), "rec", p,
+					 &yaml_opts, &diags),
+			 DYD_EINVALID);
+	assert_null(rec);
+	assert_int_equal(diags.errors, 1);
+	assert_non_null(
+	    strstr(diags.items[0].message, "more than 250000 values"));
+	assert_int_equal(diags.items[0].line, 4);
+	free(text);
+	dyd_diags_release(&diags);
+}
+
 static bool any_diag_contains(const dyd_diags *diags, const char *needle)
 {
 	size_t i;
@@ -745,6 +815,8 @@ int main(void)
 	    cmocka_unit_test(test_unknown_fields),
 	    cmocka_unit_test(test_document_errors),
 	    cmocka_unit_test(test_size_limit),
+	    cmocka_unit_test(test_list_limits),
+	    cmocka_unit_test(test_value_limit),
 	    cmocka_unit_test(test_personal_values_not_quoted),
 	    cmocka_unit_test(test_every_problem_reported),
 	};

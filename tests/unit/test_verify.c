@@ -161,8 +161,8 @@ static void test_missing_and_extra_entries(void **state)
 	(void)state;
 	assert_int_equal(verify(z, len, msgs, sizeof(msgs)), DYD_EVERIFY);
 	/* Both problems, not just the first. */
-	assert_non_null(strstr(msgs, "extra.txt: error: is in the bundle but "
-				     "not in the manifest"));
+	assert_non_null(strstr(msgs, "error: entry 'extra.txt' is not one dyd "
+				     "writes"));
 	assert_non_null(strstr(msgs, "report.json: error: is in the manifest "
 				     "but missing from the bundle"));
 	free(z);
@@ -171,6 +171,72 @@ static void test_missing_and_extra_entries(void **state)
 	assert_non_null(
 	    strstr(msgs, "manifest.json: error: missing from the bundle"));
 	free(z);
+}
+
+/* Only the entries dyd writes: any other name is an error whatever the
+ * manifest says, quoted (a name is any bytes), and the manifest lists
+ * report.html and report.json once each. */
+static void test_only_dyd_entries(void **state)
+{
+#define FILE_(name) "{\"name\":\"" name "\",\"size\":1,\"sha256\":\"x\"}"
+	static const struct {
+		const char *manifest, *says;
+	} lists[] = {
+	    {"{\"format\":\"dyd.manifest/v1\",\"files\":[" FILE_(
+		 "report.html") "," FILE_("report.json") "," FILE_("../../"
+								   "x") "]"
+									"}",
+	     "manifest.json: error: /files: lists 3 files; a dyd manifest "
+	     "lists 2"},
+	    {"{\"format\":\"dyd.manifest/v1\",\"files\":[" FILE_(
+		 "report.html") "," FILE_("report.html") "]}",
+	     "/files/1/name: 'report.html' is listed twice"},
+	    {"{\"format\":\"dyd.manifest/v1\",\"files\":[" FILE_(
+		 "report.html") "," FILE_("/etc/passwd") "]}",
+	     "/files/1/name: '/etc/passwd' is not a file dyd lists"},
+	};
+#undef FILE_
+	char msgs[4096];
+	size_t len, i;
+	void *z;
+
+	(void)state;
+	z = rewrite("none", NULL, "\x1b]0;x\x07../../x", &len);
+	assert_int_equal(verify(z, len, msgs, sizeof(msgs)), DYD_EVERIFY);
+	/* libzip reads a name not marked UTF-8 as CP437, which has a glyph
+	 * for each control byte: nothing of it reaches a terminal raw. */
+	assert_non_null(strstr(msgs, "../../x' is not one dyd writes"));
+	assert_null(strchr(msgs, '\x1b'));
+	assert_null(strchr(msgs, '\x07'));
+	free(z);
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		z = rewrite("manifest.json", lists[i].manifest, NULL, &len);
+		assert_int_equal(verify(z, len, msgs, sizeof(msgs)),
+				 DYD_EVERIFY);
+		assert_non_null(strstr(msgs, lists[i].says));
+		free(z);
+	}
+}
+
+/* report.json and manifest.json deeper or larger than dyd writes are
+ * refused before a tree is built of them. */
+static void test_json_entries_bounded(void **state)
+{
+	char msgs[4096], *deep = malloc(2 * 100 + 1);
+	size_t len;
+	void *z;
+
+	(void)state;
+	assert_non_null(deep);
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	deep[200] = '\0';
+	z = rewrite("manifest.json", deep, NULL, &len);
+	assert_int_equal(verify(z, len, msgs, sizeof(msgs)), DYD_EVERIFY);
+	assert_non_null(strstr(msgs, "manifest.json: error: is nested deeper "
+				     "than 40 levels"));
+	free(z);
+	free(deep);
 }
 
 static void test_manifest_not_json(void **state)
@@ -198,6 +264,8 @@ int main(void)
 	    cmocka_unit_test(test_not_a_zip),
 	    cmocka_unit_test(test_changed_entry_is_named),
 	    cmocka_unit_test(test_missing_and_extra_entries),
+	    cmocka_unit_test(test_only_dyd_entries),
+	    cmocka_unit_test(test_json_entries_bounded),
 	    cmocka_unit_test(test_manifest_not_json),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
