@@ -457,12 +457,14 @@ typedef struct dyd_export_options {
 	 * NULL: always build. */
 	bool (*wanted)(const char *account_id, void *arg);
 	void *arg;
+	/* Also give the answer of the decision, as results lines carry it. */
+	bool answer;
 } dyd_export_options;
 
 #define DYD_EXPORT_OPTIONS_INIT                                                \
 	{                                                                      \
 		DYD_RECORD_OPTIONS_INIT, DYD_BUNDLE_OPTIONS_INIT, 0, NULL,     \
-		    NULL                                                       \
+		    NULL, false                                                \
 	}
 
 typedef struct dyd_export_result {
@@ -471,6 +473,11 @@ typedef struct dyd_export_result {
 	char *account_id;
 	void *zip; /* the bundle; NULL on failure or when not wanted */
 	size_t zip_len;
+	/* With options->answer and a decision: its answer as the members
+	 * of a JSON object, without the braces ("optout":{...},
+	 * "withheld":{...},"shared":[...],"terms":{...}: see
+	 * schemas/results.schema.json). */
+	char *answer;
 } dyd_export_result;
 
 /*

@@ -56,6 +56,8 @@ LAYERS = [
         "status_text": ["status_text.c"],
         "report_json": ["report_json.c"],
         "report_html": ["report_html.c"],
+        # the answer of a batch's results lines
+        "answer": ["answer"],
     }),
     ("bundle", {"bundle": ["bundle"], "verify": ["verify.c"]}),
     ("output", {"output": ["output"]}),
