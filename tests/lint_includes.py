@@ -31,7 +31,7 @@ LAYERS = [
         "zipmem": ["zipmem"],
         "version": ["version.c"],
         "schema": ["schema.c"],
-        "input": ["input.c"],
+        "input": ["input"],
         # tz.h declares the civil-time helpers that dtime.c implements.
         "time": ["dtime.c", "tz"],
         "json_out": ["json_out"],
