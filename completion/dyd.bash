@@ -45,9 +45,10 @@ _dyd()
 	local options
 	case $command in
 	batch)
-		options="--outdir --jobs --resume --shard --results --policy
-			--as-of --lang --tz --level --encrypt --password-file
-			--strict --verbose --quiet --json --help"
+		options="--outdir --jobs --resume --shard --results
+			--allow-shared-outdir --policy --as-of --lang --tz --level
+			--encrypt --password-file --strict --verbose --quiet
+			--json --help"
 		;;
 	export)
 		options="--output --force --policy --as-of --lang --tz --level

@@ -527,15 +527,20 @@ typedef struct dyd_batch_options {
 	void (*progress)(const dyd_batch_progress *p, void *arg);
 	/* Called on the calling thread for every record, in input order. */
 	void (*on_record)(const dyd_batch_record *r, void *arg);
-	/* Polled between records: true stops the batch cleanly. */
+	/* Polled on the calling thread, a few times a second and wherever
+	 * the batch waits (for input too): true stops the batch cleanly,
+	 * within a second. */
 	bool (*cancelled)(void *arg);
 	void *arg;
+	/* Write into an OUTDIR that belongs to another user or that others
+	 * may write to; refused by default. */
+	bool allow_shared_outdir;
 } dyd_batch_options;
 
 #define DYD_BATCH_OPTIONS_INIT                                                 \
 	{                                                                      \
 		NULL, 0, false, 0, 0, NULL, 0, NULL, DYD_RECORD_OPTIONS_INIT,  \
-		    DYD_BUNDLE_OPTIONS_INIT, NULL, NULL, NULL, NULL            \
+		    DYD_BUNDLE_OPTIONS_INIT, NULL, NULL, NULL, NULL, false     \
 	}
 
 /* Which of count shards an account id belongs to: FNV-1a (64-bit) of
