@@ -63,7 +63,7 @@ _dyd()
 		;;
 	schema)
 		COMPREPLY=($(compgen -W "account decision manifest policy report
-			--help" -- "$cur"))
+			results --help" -- "$cur"))
 		return
 		;;
 	status)

@@ -166,7 +166,7 @@ char *dyd_policy_to_json(const dyd_policy *policy);
 const char *dyd_default_policy_source(size_t *len);
 
 /* JSON Schemas (draft 2020-12) of what dyd reads and writes: "account",
- * "decision", "manifest", "policy", "report". */
+ * "decision", "manifest", "policy", "report", "results". */
 const char *dyd_schema(const char *name, size_t *len);
 /* The i-th schema name, or NULL past the last. */
 const char *dyd_schema_name(size_t i);
