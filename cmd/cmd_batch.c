@@ -13,6 +13,7 @@ struct batch_args {
 	dyd_batch_options batch; /* -d, -j, --resume, --shard, --results */
 	struct cli_eval eval;
 	struct cli_bundle bundle;
+	const char *sign_key; /* --sign-key */
 	bool quiet, json;
 };
 
@@ -66,6 +67,9 @@ static const struct cli_opt batch_options[] = {
     {0, "allow-shared-outdir", NULL,
      "write into an OUTDIR of another user, or that others may write to",
      cli_set_true, AT(batch.allow_shared_outdir)},
+    {0, "sign-key", "FILE",
+     "sign every bundle with this Ed25519 private key (PEM)", cli_set_string,
+     AT(sign_key)},
     {0, "verbose", NULL, "let messages quote personal values", cli_set_true,
      AT(eval.record.verbose)},
     {0, "quiet", NULL, "no progress and no per-record messages", cli_set_true,
@@ -150,10 +154,33 @@ static int batch_run(char **inputs, size_t count, struct batch_args *a,
 	return status;
 }
 
+/* The signing key of --sign-key, loaded before the batch starts: a key
+ * that cannot be used is the caller's mistake, not every record's. */
+static int load_sign_key(const char *path, dyd_signing_key **key)
+{
+	dyd_diags diags = DYD_DIAGS_INIT;
+	int rc;
+
+	*key = NULL;
+	if (!path)
+		return EXIT_ALL_OK;
+	rc = dyd_signing_key_load(key, path, &diags);
+	cli_print_diags(&diags);
+	dyd_diags_release(&diags);
+	if (rc == DYD_EINVALID)
+		return EXIT_USAGE;
+	return cli_exit_code(rc);
+}
+
 int cmd_batch(int argc, char **argv)
 {
-	struct batch_args a = {DYD_BATCH_OPTIONS_INIT, CLI_EVAL_INIT,
-			       CLI_BUNDLE_INIT, false, false};
+	struct batch_args a = {DYD_BATCH_OPTIONS_INIT,
+			       CLI_EVAL_INIT,
+			       CLI_BUNDLE_INIT,
+			       NULL,
+			       false,
+			       false};
+	dyd_signing_key *key = NULL;
 	dyd_policy *policy = NULL;
 	char *password = NULL;
 	int first, status;
@@ -172,11 +199,15 @@ int cmd_batch(int argc, char **argv)
 	if (!status)
 		status = cli_bundle_password("batch", &a.bundle, &password);
 	if (!status)
+		status = load_sign_key(a.sign_key, &key);
+	a.bundle.options.sign_key = key;
+	if (!status)
 		status = cli_load_policy(a.eval.policy, &policy);
 	if (!status)
 		status =
 		    batch_run(argv + first, (size_t)(argc - first), &a, policy);
 	cli_password_free(password);
+	dyd_signing_key_free(key);
 	dyd_policy_free(policy);
 	if (status == ENDED_BY_SIGNAL) {
 		fflush(stdout);

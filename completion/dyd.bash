@@ -17,7 +17,7 @@ _dyd()
 		return
 	fi
 	case $prev in
-	--policy | --password-file | --results)
+	--policy | --password-file | --results | --sign-key)
 		_filedir
 		return
 		;;
@@ -47,8 +47,8 @@ _dyd()
 	batch)
 		options="--outdir --jobs --resume --shard --results
 			--allow-shared-outdir --policy --as-of --lang --tz --level
-			--encrypt --password-file --strict --verbose --quiet
-			--json --help"
+			--encrypt --password-file --sign-key --strict --verbose
+			--quiet --json --help"
 		;;
 	export)
 		options="--output --force --policy --as-of --lang --tz --level
