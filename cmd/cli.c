@@ -371,7 +371,11 @@ static int password_from_file(const char *file, char *buf, size_t size)
 				  strerror(errno));
 		return errno == ETIMEDOUT ? EXIT_USAGE : EXIT_IO;
 	}
-	used = strcspn(buf, "\r\n");
+	/* The line's end among the bytes read: strcspn() would stop at a
+	 * NUL byte, the very thing to find. */
+	for (n = 0; (size_t)n < used && buf[n] != '\n' && buf[n] != '\r'; n++)
+		;
+	used = (size_t)n;
 	if (memchr(buf, '\0', used)) {
 		wipe(buf, size);
 		cli_error(
