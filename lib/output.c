@@ -316,20 +316,32 @@ int output_fd_truncate(int fd, off_t len)
 
 int output_fd_patch(int fd, off_t at, const void *data, size_t len)
 {
+	int flags = fcntl(fd, F_GETFL), rc = 0;
 	const char *p = data;
 	ssize_t n;
 
-	while (len) {
+	/* Linux's pwrite() on an O_APPEND descriptor appends, whatever the
+	 * offset (pwrite(2), BUGS): the flag is off for the patch. */
+	if (flags < 0 ||
+	    ((flags & O_APPEND) && fcntl(fd, F_SETFL, flags & ~O_APPEND) != 0))
+		return -1;
+	while (len && rc == 0) {
 		n = pwrite(fd, p, len, at);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return -1;
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
 		p += n;
 		at += n;
 		len -= (size_t)n;
 	}
-	return fsync(fd);
+	if (rc == 0)
+		rc = fsync(fd);
+	if ((flags & O_APPEND) && fcntl(fd, F_SETFL, flags) != 0)
+		rc = -1;
+	return rc;
 }
 
 int output_append(int fd, const void *data, size_t len)

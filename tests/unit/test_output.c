@@ -214,6 +214,12 @@ static void test_overwrite_append_truncate(void **state)
 	assert_content(in_dir("r"), "1\n");
 	assert_int_equal(output_append(fd, "3\n", 2), 0); /* at the end */
 	assert_content(in_dir("r"), "1\n3\n");
+	/* A patch in place, on the appending descriptor (where Linux's
+	 * pwrite() would append), and appends still go to the end. */
+	assert_int_equal(output_fd_patch(fd, 2, "4", 1), 0);
+	assert_content(in_dir("r"), "1\n4\n");
+	assert_int_equal(output_append(fd, "5\n", 2), 0);
+	assert_content(in_dir("r"), "1\n4\n5\n");
 	close(fd);
 	assert_int_equal(output_file_sync(dfd, "r"), 0);
 	assert_int_equal(output_file_open(dfd, "missing", 0, NULL), -1);
