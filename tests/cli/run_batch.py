@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+import jsonschema
+
 passed = failed = 0
 
 
@@ -39,6 +41,41 @@ def tree(outdir):
             bundles[os.path.basename(path)] = hashlib.sha256(
                 f.read()).hexdigest()
     return bundles
+
+
+def results_validator(dyd_bin):
+    """results.schema.json as this dyd embeds it, with the schemas it
+    refers to, served by their $id."""
+    store = {}
+    names = subprocess.run([dyd_bin, "schema"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    for name in names:
+        schema = json.loads(subprocess.run(
+            [dyd_bin, "schema", name], capture_output=True, text=True,
+            check=True).stdout)
+        store[schema["$id"]] = schema
+    schema = store["https://schemas.dyd.invalid/results.schema.json"]
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+    registry = Registry().with_resources(
+        (uri, DRAFT202012.create_resource(s)) for uri, s in store.items())
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def check_all_results(tmp, validator):
+    """Every line of every results file the runs wrote is one that
+    results.schema.json describes."""
+    bad, count = [], 0
+    for path in glob.glob(os.path.join(tmp, "**", "results*.jsonl"),
+                          recursive=True):
+        for n, text in enumerate(lines(path), 1):
+            count += 1
+            errors = list(validator.iter_errors(json.loads(text)))
+            if errors:
+                bad.append(f"{os.path.relpath(path, tmp)}:{n}: "
+                           f"{errors[0].message[:200]}")
+    check(f"every results line of every run ({count}) validates against "
+          "results.schema.json", count > 1000 and not bad, bad[:5])
 
 
 def lines(path):
@@ -312,6 +349,7 @@ def main():
             good = False
         check("--json summary; not a terminal: no progress bar",
               good and "\r" not in j.stderr, j.stdout + j.stderr[-300:])
+        check_all_results(tmp, results_validator(dyd_bin))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
