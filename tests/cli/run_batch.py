@@ -272,6 +272,61 @@ def main():
               tree(os.path.join(tmp, "shards")) == clean)
         check("each shard non-empty", all(shard_lines))
 
+        # Signed bundles (issue 16): each ok line names the key, the run
+        # signature holds it, a resume with another key is refused in one
+        # line, and a bundle a resume keeps must be signed by the run's.
+        keys = []
+        for k in ("k1", "k2"):
+            path = os.path.join(tmp, f"{k}.pem")
+            subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519",
+                            "-out", path], check=True, capture_output=True)
+            os.chmod(path, 0o600)
+            der = subprocess.run(["openssl", "pkey", "-in", path, "-pubout",
+                                  "-outform", "DER"], check=True,
+                                 capture_output=True).stdout
+            keys.append((path, hashlib.sha256(der).hexdigest()))
+        few = os.path.join(tmp, "few.jsonl")
+        with open(few, "w") as f:
+            f.write("\n".join(jsonl[:30]) + "\n")
+        signed = ["--sign-key", keys[0][0], "-d", "signed", "few.jsonl"]
+        r = dyd("batch", *common, *signed)
+        sres = [json.loads(l) for l in lines(os.path.join(tmp, "signed",
+                                                           "results.jsonl"))]
+        with open(os.path.join(tmp, "signed", ".dyd-run.json")) as f:
+            run_json = json.load(f)
+        check("signed: every ok line names the signing key's fingerprint, "
+              "and so does the run's signature",
+              r.returncode == 1 and
+              all(x.get("key_sha256") == keys[0][1]
+                  for x in sres if x["status"] == "ok") and
+              run_json.get("key_sha256") == keys[0][1], r.stderr)
+        r = dyd("batch", *common, "--resume", "--sign-key", keys[1][0],
+                "-d", "signed", "few.jsonl")
+        msg = [l for l in r.stderr.splitlines() if "--resume" in l]
+        check("signed: --resume with another key is refused in one line "
+              "naming both keys", r.returncode == 2 and len(msg) == 1 and
+              "--sign-key was " + keys[0][1] in msg[0] and
+              "is " + keys[1][1] in msg[0], r.stderr)
+        r = dyd("batch", *common, "--resume", "-d", "signed", "few.jsonl")
+        check("signed: ... or with none", r.returncode == 2 and
+              "--sign-key was " + keys[0][1] + ", is (none)" in r.stderr,
+              r.stderr)
+        # A bundle of the record signed by another key, put in the place
+        # of the run's: a resume does not keep it, it makes it again.
+        dyd("batch", *common, "--sign-key", keys[1][0], "-d", "other",
+            "few.jsonl")
+        name = sres[0]["bundle"]
+        want = tree(os.path.join(tmp, "signed"))
+        shutil.copy(os.path.join(tmp, "other", name),
+                    os.path.join(tmp, "signed", name))
+        before = lines(os.path.join(tmp, "signed", "results.jsonl"))
+        r = dyd("batch", *common, "--resume", *signed)
+        check("signed: a bundle signed by another key is made again by "
+              "--resume, the results as they were", r.returncode == 1 and
+              tree(os.path.join(tmp, "signed")) == want and
+              lines(os.path.join(tmp, "signed", "results.jsonl")) == before,
+              r.stderr)
+
         # Resume after kill -9 at random moments.
         clean_results = lines(os.path.join(tmp, "j1", "results.jsonl"))
         for attempt in range(args.kills):
