@@ -603,6 +603,21 @@ static int line_problem(record_stream *s, const line_info *li,
 	return 0;
 }
 
+/* The next line that is not blank or NUL-only: those are added to the
+ * run. 1 with the line, 0 at the end, 2 with an item when the run has
+ * grown past the limit, or a negative DYD_E* code. */
+static int content_line(record_stream *s, strbuf *line, line_info *li,
+			stream_item *item)
+{
+	int r;
+
+	while ((r = read_line(s, line, li, DYD_MAX_INPUT_BYTES)) > 0 &&
+	       li->junk && !li->overlong)
+		if (add_to_run(s, li, item))
+			return 2;
+	return r;
+}
+
 static int next_jsonl(record_stream *s, stream_item *item)
 {
 	strbuf line = STRBUF_INIT;
@@ -610,12 +625,10 @@ static int next_jsonl(record_stream *s, stream_item *item)
 	int r;
 
 	for (;;) {
-		r = read_line(s, &line, &li, DYD_MAX_INPUT_BYTES);
-		if (r > 0 && li.junk && !li.overlong) {
-			r = add_to_run(s, &li, item);
-			if (r)
-				break;
-			continue;
+		r = content_line(s, &line, &li, item);
+		if (r == 2) {
+			r = 1;
+			break;
 		}
 		if (r >= 0 && s->run_lines) {
 			if (r > 0)
@@ -656,29 +669,19 @@ static int sniff(record_stream *s, stream_item *item)
 	strbuf line = STRBUF_INIT;
 	line_info li;
 	size_t i;
-	int r;
+	int r = content_line(s, &line, &li, item);
 
-	for (;;) {
-		r = read_line(s, &line, &li, DYD_MAX_INPUT_BYTES);
-		if (r > 0 && li.junk && !li.overlong) {
-			r = add_to_run(s, &li, item);
-			if (r)
-				break;
-			continue;
-		}
-		s->kind = STREAM_JSONL;
-		if (r <= 0)
-			break;
+	s->kind = STREAM_JSONL;
+	if (r == 1) {
 		for (i = 0; i < line.len && is_blank(line.data[i]); i++)
 			;
 		if (i == line.len || line.data[i] != '{')
 			s->kind = STREAM_YAML;
 		unread_line(s, &line, &li);
 		r = 0;
-		break;
 	}
 	strbuf_release(&line);
-	return r;
+	return r == 2 ? 1 : r;
 }
 
 static bool is_marker(const char *line, size_t len, const char *marker)
