@@ -55,8 +55,12 @@ def results_validator(dyd_bin):
             check=True).stdout)
         store[schema["$id"]] = schema
     schema = store["https://schemas.dyd.invalid/results.schema.json"]
-    from referencing import Registry
-    from referencing.jsonschema import DRAFT202012
+    try:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+    except ImportError:  # jsonschema < 4.18, as Debian 12 has it
+        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+        return jsonschema.Draft202012Validator(schema, resolver=resolver)
     registry = Registry().with_resources(
         (uri, DRAFT202012.create_resource(s)) for uri, s in store.items())
     return jsonschema.Draft202012Validator(schema, registry=registry)
