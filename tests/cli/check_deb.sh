@@ -150,7 +150,7 @@ for page in "$src"/man/*.[1-9]; do
 done
 check "the package has every man page of man/" test ! -s "$tmp/missing-man"
 n=$(grep -c '^usr/share/dyd/schemas/[a-z]*\.schema\.json$' "$tmp/contents")
-check "the package has the 5 schemas (found $n)" test "$n" -eq 5
+check "the package has the 6 schemas (found $n)" test "$n" -eq 6
 
 # --- what apt would do, simulated ------------------------------------------
 

@@ -108,7 +108,7 @@ expected=$tmp/expected
 	echo "$rel_libdir/libdyd.so.$version"
 	echo "$rel_libdir/pkgconfig/dyd.pc"
 	echo share/bash-completion/completions/dyd
-	for s in account decision manifest policy report; do
+	for s in account decision manifest policy report results; do
 		echo "share/dyd/schemas/$s.schema.json"
 	done
 	for page in "$src"/man/*.[1-9]; do
