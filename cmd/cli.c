@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +307,100 @@ static int prompt(FILE *tty, const char *question, char *buf, size_t size)
 	return 0;
 }
 
+/* How long a password file that is a FIFO or a pipe (--password-file
+ * <(pass show dyd)) may take to say its first line: a FIFO nobody opens
+ * for writing would otherwise wait for ever. */
+#define PASSWORD_WAIT_MS 10000
+
+/* Reads from fd, waiting at most until deadline (a CLOCK_MONOTONIC time
+ * in ms) for it to have something: the bytes read, or -1 with errno
+ * (ETIMEDOUT when the time ran out). */
+static ssize_t read_by(int fd, char *buf, size_t size, long long deadline)
+{
+	struct timespec now;
+	struct pollfd p = {fd, POLLIN, 0};
+	long long left;
+	int r;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = deadline - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r <= 0)
+			continue;
+		ssize_t n = read(fd, buf, size);
+		if (n >= 0 || (errno != EINTR && errno != EAGAIN))
+			return n;
+	}
+}
+
+/* The first line of a password file into buf (NUL-terminated, without
+ * its line end): a regular file, or a FIFO or pipe that says it within
+ * PASSWORD_WAIT_MS. Never a directory, and never a line with a NUL byte,
+ * which would cut the password short without a word. */
+static int password_from_file(const char *file, char *buf, size_t size)
+{
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct timespec start;
+	struct stat st;
+	size_t used = 0;
+	ssize_t n = 0;
+	long long deadline;
+
+	if (fd < 0) {
+		cli_error("%s: cannot open the password file: %s", file,
+			  strerror(errno));
+		return EXIT_IO;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		cli_error("%s: is a directory, not a password file: give the "
+			  "file that holds the password",
+			  file);
+		return EXIT_USAGE;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	deadline =
+	    start.tv_sec * 1000LL + start.tv_nsec / 1000000 + PASSWORD_WAIT_MS;
+	while (used + 1 < size && !memchr(buf, '\n', used) &&
+	       (n = read_by(fd, buf + used, size - 1 - used, deadline)) > 0)
+		used += (size_t)n;
+	close(fd);
+	buf[used] = '\0';
+	if (n < 0) {
+		wipe(buf, size);
+		if (errno == ETIMEDOUT)
+			cli_error("%s: no password came from it in %d seconds: "
+				  "is anything writing to it?",
+				  file, PASSWORD_WAIT_MS / 1000);
+		else
+			cli_error("%s: cannot read the password file: %s", file,
+				  strerror(errno));
+		return errno == ETIMEDOUT ? EXIT_USAGE : EXIT_IO;
+	}
+	/* The line's end among the bytes read: strcspn() would stop at a
+	 * NUL byte, the very thing to find. */
+	for (n = 0; (size_t)n < used && buf[n] != '\n' && buf[n] != '\r'; n++)
+		;
+	used = (size_t)n;
+	if (memchr(buf, '\0', used)) {
+		wipe(buf, size);
+		cli_error(
+		    "%s: the password holds a NUL byte, which would cut it "
+		    "short: a password is text",
+		    file);
+		return EXIT_USAGE;
+	}
+	buf[used] = '\0';
+	return EXIT_ALL_OK;
+}
+
 int cli_password(const char *cmd, const char *file, bool confirm, char **out)
 {
 	char buf[PASSWORD_MAX + 2], again[PASSWORD_MAX + 2];
@@ -314,16 +410,9 @@ int cli_password(const char *cmd, const char *file, bool confirm, char **out)
 	*out = NULL;
 	buf[0] = '\0';
 	if (file) {
-		FILE *f = fopen(file, "r");
-		if (!f) {
-			cli_error("%s: cannot open the password file: %s", file,
-				  strerror(errno));
-			return EXIT_IO;
-		}
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-		buf[strcspn(buf, "\r\n")] = '\0';
+		int status = password_from_file(file, buf, sizeof(buf));
+		if (status)
+			return status;
 	} else if (env) {
 		snprintf(buf, sizeof(buf), "%s", env);
 	} else {

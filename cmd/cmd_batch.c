@@ -64,6 +64,9 @@ static const struct cli_opt batch_options[] = {
      "the results file (default: OUTDIR/results.jsonl, or "
      "OUTDIR/results-K-of-N.jsonl with --shard)",
      cli_set_string, AT(batch.results)},
+    {0, "allow-shared-outdir", NULL,
+     "write into an OUTDIR of another user, or that others may write to",
+     cli_set_true, AT(batch.allow_shared_outdir)},
     {0, "verbose", NULL, "let messages quote personal values", cli_set_true,
      AT(eval.record.verbose)},
     {0, "quiet", NULL, "no progress and no per-record messages", cli_set_true,
@@ -152,8 +155,8 @@ int cmd_batch(int argc, char **argv)
 {
 	struct batch_args a = {DYD_BATCH_OPTIONS_INIT, CLI_EVAL_INIT,
 			       CLI_BUNDLE_INIT, false, false};
-	dyd_policy *policy = NULL;
 	dyd_signing_key *key = NULL;
+	dyd_policy *policy = NULL;
 	char *password = NULL;
 	int first, status;
 

@@ -46,9 +46,10 @@ _dyd()
 	local options
 	case $command in
 	batch)
-		options="--outdir --jobs --resume --shard --results --policy
-			--as-of --lang --tz --level --encrypt --password-file
-			--sign-key --strict --verbose --quiet --json --help"
+		options="--outdir --jobs --resume --shard --results
+			--allow-shared-outdir --policy --as-of --lang --tz --level
+			--encrypt --password-file --sign-key --strict --verbose
+			--quiet --json --help"
 		;;
 	export)
 		options="--output --force --policy --as-of --lang --tz --level
@@ -71,7 +72,7 @@ _dyd()
 		;;
 	schema)
 		COMPREPLY=($(compgen -W "account decision manifest policy report
-			--help" -- "$cur"))
+			results --help" -- "$cur"))
 		return
 		;;
 	status)

@@ -172,7 +172,7 @@ char *dyd_policy_to_json(const dyd_policy *policy);
 const char *dyd_default_policy_source(size_t *len);
 
 /* JSON Schemas (draft 2020-12) of what dyd reads and writes: "account",
- * "decision", "manifest", "policy", "report". */
+ * "decision", "manifest", "policy", "report", "results". */
 const char *dyd_schema(const char *name, size_t *len);
 /* The i-th schema name, or NULL past the last. */
 const char *dyd_schema_name(size_t i);
@@ -465,12 +465,14 @@ typedef struct dyd_export_options {
 	 * NULL: always build. */
 	bool (*wanted)(const char *account_id, void *arg);
 	void *arg;
+	/* Also give the answer of the decision, as results lines carry it. */
+	bool answer;
 } dyd_export_options;
 
 #define DYD_EXPORT_OPTIONS_INIT                                                \
 	{                                                                      \
 		DYD_RECORD_OPTIONS_INIT, DYD_BUNDLE_OPTIONS_INIT, 0, NULL,     \
-		    NULL                                                       \
+		    NULL, false                                                \
 	}
 
 typedef struct dyd_export_result {
@@ -479,6 +481,11 @@ typedef struct dyd_export_result {
 	char *account_id;
 	void *zip; /* the bundle; NULL on failure or when not wanted */
 	size_t zip_len;
+	/* With options->answer and a decision: its answer as the members
+	 * of a JSON object, without the braces ("optout":{...},
+	 * "withheld":{...},"shared":[...],"terms":{...}: see
+	 * schemas/results.schema.json). */
+	char *answer;
 } dyd_export_result;
 
 /*
@@ -530,15 +537,20 @@ typedef struct dyd_batch_options {
 	void (*progress)(const dyd_batch_progress *p, void *arg);
 	/* Called on the calling thread for every record, in input order. */
 	void (*on_record)(const dyd_batch_record *r, void *arg);
-	/* Polled between records: true stops the batch cleanly. */
+	/* Polled on the calling thread, a few times a second and wherever
+	 * the batch waits (for input too): true stops the batch cleanly,
+	 * within a second. */
 	bool (*cancelled)(void *arg);
 	void *arg;
+	/* Write into an OUTDIR that belongs to another user or that others
+	 * may write to; refused by default. */
+	bool allow_shared_outdir;
 } dyd_batch_options;
 
 #define DYD_BATCH_OPTIONS_INIT                                                 \
 	{                                                                      \
 		NULL, 0, false, 0, 0, NULL, 0, NULL, DYD_RECORD_OPTIONS_INIT,  \
-		    DYD_BUNDLE_OPTIONS_INIT, NULL, NULL, NULL, NULL            \
+		    DYD_BUNDLE_OPTIONS_INIT, NULL, NULL, NULL, NULL, false     \
 	}
 
 /* Which of count shards an account id belongs to: FNV-1a (64-bit) of

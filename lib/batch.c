@@ -3,11 +3,13 @@
  * How a batch works is told in batch.h. */
 #include "batch.h"
 #include "diag.h"
+#include "input.h"
 #include "output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,20 +62,19 @@ void batch_set_fatal(struct batch *b, int rc, const char *fmt, ...)
 	pthread_mutex_unlock(&b->mu);
 }
 
-char *batch_bundle_path(const struct batch *b, const char *id)
-{
-	strbuf sb = STRBUF_INIT;
-
-	strbuf_printf(&sb, "%s/%s.zip", b->outdir, id);
-	return strbuf_detach(&sb);
-}
-
 char *batch_bundle_name(const char *id)
 {
 	strbuf sb = STRBUF_INIT;
 
 	strbuf_printf(&sb, "%s.zip", id);
 	return strbuf_detach(&sb);
+}
+
+bool batch_cancel_asked(const struct batch *b)
+{
+	const dyd_batch_options *o = b->opt;
+
+	return o->cancelled && o->cancelled(o->arg);
 }
 
 void batch_item_release(struct batch *b, batch_item *it)
@@ -83,6 +84,7 @@ void batch_item_release(struct batch *b, batch_item *it)
 		free(it->tmp);
 	}
 	free(it->account_id);
+	free(it->answer);
 	free(it->error);
 	stream_item_release(&it->in);
 	memset(it, 0, sizeof(*it));
@@ -90,19 +92,33 @@ void batch_item_release(struct batch *b, batch_item *it)
 
 /* --- setting up --------------------------------------------------------- */
 
+/* What name in dirfd is, for a message about a name that was refused. */
+static const char *kind_of(int dirfd, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return strerror(errno);
+	return input_file_kind(st.st_mode);
+}
+
 /* Without a results file, OUTDIR must not hold bundles of this shard:
  * any bundle found during the run is then a duplicate of this run's. */
 static int scan_outdir(struct batch *b)
 {
-	DIR *dir = opendir(b->outdir);
+	int fd = dup(b->outdir_fd);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 	int rc = 0;
 
 	if (!dir) {
+		if (fd >= 0)
+			close(fd);
 		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
 			 "cannot read the directory: %s", strerror(errno));
 		return DYD_EIO;
 	}
+	rewinddir(dir);
 	while ((e = readdir(dir))) {
 		size_t len = strlen(e->d_name);
 		if (len < 5 || e->d_name[0] == '.' ||
@@ -124,14 +140,34 @@ static int scan_outdir(struct batch *b)
 	return rc;
 }
 
+/* Removes the bundles an interrupted run left in the temporary
+ * directory: they were never committed. Only names dyd gives them. */
+static int empty_tmpdir(struct batch *b)
+{
+	int fd = dup(b->tmpdir_fd);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((e = readdir(dir)))
+		if (strncmp(e->d_name, BATCH_TMP_PREFIX,
+			    strlen(BATCH_TMP_PREFIX)) == 0)
+			output_remove_own(b->tmpdir_fd, e->d_name, NULL);
+	closedir(dir);
+	return 0;
+}
+
 /* Creates the directory of temporary bundles, or empties the one an
- * interrupted run left: its bundles were never committed. */
+ * interrupted run left. A name there that is not such a directory of
+ * this user's was not made by dyd, and is left alone. */
 static int open_tmpdir(struct batch *b)
 {
 	strbuf sb = STRBUF_INIT;
-	DIR *dir;
-	struct dirent *e;
-	int fd;
+	const char *why = NULL;
 
 	snprintf(b->tmpdir_name, sizeof(b->tmpdir_name), "%s-tmp", b->prefix);
 	strbuf_printf(&sb, "%s/%s", b->outdir, b->tmpdir_name);
@@ -141,40 +177,38 @@ static int open_tmpdir(struct batch *b)
 	if (output_dir_create(b->outdir_fd, b->tmpdir_name) != 0)
 		goto fail;
 	b->tmpdir_fd = output_dir_open(b->outdir_fd, b->tmpdir_name);
-	if (b->tmpdir_fd < 0)
-		goto fail;
-	fd = dup(b->tmpdir_fd);
-	dir = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
+	if (b->tmpdir_fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			why = kind_of(b->outdir_fd, b->tmpdir_name);
 		goto fail;
 	}
-	while ((e = readdir(dir)))
-		if (e->d_name[0] != '.')
-			output_remove(b->tmpdir_fd, e->d_name);
-	closedir(dir);
-	return 0;
+	if (output_dir_private(b->tmpdir_fd, &why) != 0) {
+		close(b->tmpdir_fd);
+		b->tmpdir_fd = -1;
+		goto fail;
+	}
+	if (empty_tmpdir(b) == 0)
+		return 0;
 fail:
-	diag_add(b->diags, DYD_ERROR, b->tmpdir, 0, 0, NULL,
-		 "cannot set up the directory of bundles being written: %s",
-		 strerror(errno));
+	if (why)
+		diag_add(b->diags, DYD_ERROR, b->tmpdir, 0, 0, NULL,
+			 "is %s, not the directory of bundles being written "
+			 "that dyd makes: remove it",
+			 why);
+	else
+		diag_add(b->diags, DYD_ERROR, b->tmpdir, 0, 0, NULL,
+			 "cannot set up the directory of bundles being "
+			 "written: %s",
+			 strerror(errno));
 	return DYD_EIO;
 }
 
-/* The output directory, the run's own file names, and whether an earlier
- * run is being resumed. */
-static int open_outdir(struct batch *b, bool *have_results)
+/* Opens OUTDIR, creating it, and checks that it is private. */
+static int open_dir(struct batch *b)
 {
 	const dyd_batch_options *o = b->opt;
-	strbuf sb = STRBUF_INIT;
-	int rc;
+	const char *why;
 
-	if (o->shard_count > 1)
-		snprintf(b->prefix, sizeof(b->prefix), ".dyd-%u-of-%u",
-			 o->shard_index, o->shard_count);
-	else
-		snprintf(b->prefix, sizeof(b->prefix), ".dyd");
 	b->outdir = strdup(o->outdir);
 	if (!b->outdir)
 		return DYD_ENOMEM;
@@ -185,34 +219,119 @@ static int open_outdir(struct batch *b, bool *have_results)
 		return DYD_EIO;
 	}
 	b->outdir_fd = output_dir_open(AT_FDCWD, b->outdir);
+	if (b->outdir_fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "is %s: the output directory must be a directory "
+			 "itself, not a link to one; give the directory it "
+			 "leads to",
+			 kind_of(AT_FDCWD, b->outdir));
+		return DYD_EUSAGE;
+	}
 	if (b->outdir_fd < 0) {
 		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
 			 "cannot open the output directory: %s",
 			 strerror(errno));
 		return DYD_EIO;
 	}
-	if (o->results)
-		strbuf_puts(&sb, o->results);
-	else if (o->shard_count > 1)
-		strbuf_printf(&sb, "%s/results-%u-of-%u.jsonl", b->outdir,
-			      o->shard_index, o->shard_count);
+	if (!o->allow_shared_outdir &&
+	    output_dir_private(b->outdir_fd, &why) != 0) {
+		diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+			 "is %s: others could replace or read what dyd "
+			 "writes there; use a directory of your own, or "
+			 "--allow-shared-outdir if it is meant to be shared",
+			 why ? why : strerror(errno));
+		return DYD_EUSAGE;
+	}
+	return 0;
+}
+
+/* One run of a shard (or of an unsharded batch) in OUTDIR at a time:
+ * a second would empty the first's temporary directory and write the
+ * shard's lines again. Other shards take other locks. */
+static int take_lock(struct batch *b)
+{
+	const dyd_batch_options *o = b->opt;
+	const char *why;
+
+	snprintf(b->lock_name, sizeof(b->lock_name), "%s.lock", b->prefix);
+	b->lock_fd = output_lock(b->outdir_fd, b->lock_name, &why);
+	if (b->lock_fd >= 0)
+		return 0;
+	if (errno == EWOULDBLOCK) {
+		if (o->shard_count > 1)
+			diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+				 "another dyd batch is running shard %u/%u "
+				 "in this directory (it holds '%s'): wait "
+				 "until it has ended",
+				 o->shard_index, o->shard_count, b->lock_name);
+		else
+			diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+				 "another dyd batch is running in this "
+				 "directory (it holds '%s'): wait until it has "
+				 "ended, or use another directory",
+				 b->lock_name);
+		return DYD_EUSAGE;
+	}
+	diag_add(b->diags, DYD_ERROR, b->outdir, 0, 0, NULL,
+		 "cannot take the lock '%s': %s", b->lock_name,
+		 why ? why : strerror(errno));
+	return DYD_EIO;
+}
+
+/* The results file's name and where it is. */
+static int name_results(struct batch *b)
+{
+	const dyd_batch_options *o = b->opt;
+	strbuf name = STRBUF_INIT, path = STRBUF_INIT;
+
+	if (o->results) {
+		b->results_dirfd = AT_FDCWD;
+		strbuf_puts(&name, o->results);
+		strbuf_puts(&path, o->results);
+	} else {
+		b->results_dirfd = b->outdir_fd;
+		if (o->shard_count > 1)
+			strbuf_printf(&name, "results-%u-of-%u.jsonl",
+				      o->shard_index, o->shard_count);
+		else
+			strbuf_puts(&name, "results.jsonl");
+		strbuf_printf(&path, "%s/%s", b->outdir,
+			      name.data ? name.data : "");
+	}
+	b->results_name = strbuf_detach(&name);
+	b->results_path = strbuf_detach(&path);
+	return b->results_name && b->results_path ? 0 : DYD_ENOMEM;
+}
+
+/* The output directory, the run's own file names, and whether an earlier
+ * run is being resumed. */
+static int open_outdir(struct batch *b, bool *have_results)
+{
+	const dyd_batch_options *o = b->opt;
+	struct stat st;
+	int rc;
+
+	if (o->shard_count > 1)
+		snprintf(b->prefix, sizeof(b->prefix), ".dyd-%u-of-%u",
+			 o->shard_index, o->shard_count);
 	else
-		strbuf_printf(&sb, "%s/results.jsonl", b->outdir);
-	b->results_path = strbuf_detach(&sb);
+		snprintf(b->prefix, sizeof(b->prefix), ".dyd");
 	snprintf(b->journal_name, sizeof(b->journal_name), "%s-journal.jsonl",
 		 b->prefix);
-	if (!b->results_path)
-		return DYD_ENOMEM;
+	rc = open_dir(b);
+	if (!rc)
+		rc = take_lock(b);
+	if (!rc)
+		rc = name_results(b);
+	if (rc)
+		return rc;
 	if (o->resume) {
 		rc = batch_open_resume(b);
-		if (rc < 0) {
-			diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0,
-				 NULL, "cannot read the results file: %s",
-				 strerror(errno));
+		if (rc < 0)
 			return rc;
-		}
 		*have_results = rc == 0;
-	} else if (access(b->results_path, F_OK) == 0) {
+	} else if (fstatat(b->results_dirfd, b->results_name, &st,
+			   AT_SYMLINK_NOFOLLOW) == 0) {
 		diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0, NULL,
 			 "exists: add --resume to continue that run, or "
 			 "remove it to start again");
@@ -221,12 +340,47 @@ static int open_outdir(struct batch *b, bool *have_results)
 	return 0;
 }
 
+/* A new run's results file, which must be new. */
+static int create_results(struct batch *b)
+{
+	const char *why;
+
+	b->results_fd =
+	    output_file_open(b->results_dirfd, b->results_name,
+			     OUTPUT_CREATE | OUTPUT_EXCL | OUTPUT_APPEND, &why);
+	if (b->results_fd >= 0)
+		return 0;
+	diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0, NULL,
+		 "cannot create the results file: %s",
+		 why ? why : strerror(errno));
+	return errno == EEXIST ? DYD_EUSAGE : DYD_EIO;
+}
+
+/* Signing: the key's fingerprint goes on the results lines, and the key
+ * is the one an existing bundle must be signed by to be kept. */
+static int set_up_signing(struct batch *b)
+{
+	const dyd_signing_key *key = b->opt->bundle.sign_key;
+	int rc;
+
+	if (!key)
+		return 0;
+	b->key_sha256 = dyd_signing_key_fingerprint(key);
+	rc = dyd_trust_new(&b->trust);
+	if (!rc)
+		rc = dyd_trust_add_key(b->trust, key);
+	return rc;
+}
+
 /* Everything before the threads start: on failure, diagnostics say why
  * and release_batch() undoes what was done. */
 static int setup(struct batch *b)
 {
 	bool have_results = false;
-	int rc = open_outdir(b, &have_results);
+	int rc = set_up_signing(b);
+
+	if (!rc)
+		rc = open_outdir(b, &have_results);
 
 	if (!rc && !have_results)
 		rc = scan_outdir(b);
@@ -234,36 +388,39 @@ static int setup(struct batch *b)
 		rc = batch_check_signature(b, have_results);
 	if (!rc)
 		rc = open_tmpdir(b);
-	if (rc)
-		return rc;
-	b->results_fd = output_append_open(AT_FDCWD, b->results_path);
-	if (b->results_fd < 0) {
-		diag_add(b->diags, DYD_ERROR, b->results_path, 0, 0, NULL,
-			 "cannot open the results file: %s", strerror(errno));
-		return DYD_EIO;
-	}
-	return 0;
+	if (!rc && !have_results)
+		rc = create_results(b);
+	return rc;
 }
 
 /* --- running ------------------------------------------------------------ */
 
 /* Starts the reader and jobs workers, commits on this thread, and joins
- * them all. DYD_ENOMEM when not even the reader could start. */
+ * them all. DYD_ENOMEM when not even the reader could start. The threads
+ * start with every signal blocked, so that a signal is taken by the
+ * calling thread, which asks the caller's cancelled(), and no system call
+ * of theirs is cut short by it. */
 static int run_threads(struct batch *b, unsigned jobs)
 {
 	pthread_t reader, *workers = calloc(jobs, sizeof(*workers));
+	sigset_t all, before;
 	unsigned started, i;
+	int rc;
 
 	if (!workers)
 		return DYD_ENOMEM;
-	if (pthread_create(&reader, NULL, batch_reader_main, b) != 0) {
-		free(workers);
-		return DYD_ENOMEM;
-	}
-	for (started = 0; started < jobs; started++)
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &before);
+	rc = pthread_create(&reader, NULL, batch_reader_main, b);
+	for (started = 0; rc == 0 && started < jobs; started++)
 		if (pthread_create(&workers[started], NULL, batch_worker_main,
 				   b) != 0)
 			break;
+	pthread_sigmask(SIG_SETMASK, &before, NULL);
+	if (rc != 0) {
+		free(workers);
+		return DYD_ENOMEM;
+	}
 	if (!started)
 		batch_set_fatal(b, DYD_ENOMEM, "cannot start worker threads");
 	else
@@ -298,7 +455,7 @@ static int finish(struct batch *b, dyd_batch_progress *summary)
 	rc = b->fatal;
 	if (!rc)
 		/* every group is in the results */
-		output_remove(b->outdir_fd, b->journal_name);
+		output_remove_own(b->outdir_fd, b->journal_name, NULL);
 	b->progress.seconds = batch_elapsed(b);
 	*summary = b->progress;
 	if (o->progress)
@@ -314,19 +471,22 @@ static int finish(struct batch *b, dyd_batch_progress *summary)
 static void release_batch(struct batch *b)
 {
 	dyd_diags_release(&b->fatal_diags);
+	dyd_trust_free(b->trust);
 	if (b->results_fd >= 0)
 		close(b->results_fd);
-	if (b->old)
-		fclose(b->old);
+	free(b->old.buf);
 	journal_release(&b->journal);
 	free(b->ring);
 	free(b->results_path);
+	free(b->results_name);
 	if (b->tmpdir_fd >= 0) {
 		close(b->tmpdir_fd);
 		/* Empty unless a bundle could not be removed. */
 		output_dir_remove(b->outdir_fd, b->tmpdir_name);
 	}
 	free(b->tmpdir);
+	/* Last: everything of the run is settled. */
+	output_unlock(b->outdir_fd, b->lock_name, b->lock_fd);
 	if (b->outdir_fd >= 0)
 		close(b->outdir_fd);
 	free(b->outdir);
@@ -348,6 +508,7 @@ int dyd_batch_run(const char *const *inputs, size_t input_count,
 	b.input_count = input_count;
 	b.diags = diags;
 	b.outdir_fd = -1;
+	b.lock_fd = -1;
 	b.tmpdir_fd = -1;
 	b.results_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &b.start);

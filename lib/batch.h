@@ -30,7 +30,24 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
+
+/* At most this much record text is held at once: read ahead of the
+ * workers, or being exported by them. With the largest records (16 MiB)
+ * that is four at a time, whatever -j; small records are bounded by the
+ * ring's count of items first. */
+#define BATCH_AHEAD_BYTES (64u * 1024u * 1024u)
+
+/* The names of temporary bundles: this and six characters. */
+#define BATCH_TMP_PREFIX "bundle-"
+
+/* The earlier run's results lines, read back in step with the input. */
+typedef struct old_reader {
+	char *buf;
+	size_t have, at;
+	off_t pos;
+} old_reader;
 
 struct batch {
 	const dyd_batch_options *opt;
@@ -40,6 +57,9 @@ struct batch {
 	char *outdir;
 	int outdir_fd;
 	char prefix[64]; /* ".dyd" or ".dyd-K-of-N": the run's own files */
+	/* One run of a shard at a time: flock(2) on this file in OUTDIR. */
+	char lock_name[80];
+	int lock_fd;
 	/* Bundles are written here, then renamed into OUTDIR: creating and
 	 * removing their temporary names in a directory of a few entries
 	 * leaves OUTDIR's (large) directory blocks to the final names, so
@@ -47,11 +67,19 @@ struct batch {
 	char *tmpdir; /* its path, for messages */
 	char tmpdir_name[80];
 	int tmpdir_fd;
-	char *results_path;
-	char journal_name[80]; /* in OUTDIR */
+	char *results_path; /* for messages */
+	/* The results file is results_name in results_dirfd: OUTDIR, or
+	 * the current directory for --results. */
+	int results_dirfd;
+	char *results_name;
 	int results_fd;
-	/* --resume: the earlier run's lines, read in step with the input. */
-	FILE *old;
+	char journal_name[80]; /* in OUTDIR */
+	/* Signing: the key's fingerprint for the results lines, and the key
+	 * as the one trusted key an existing bundle must be signed by. */
+	const char *key_sha256;
+	dyd_trust *trust;
+	/* --resume: the earlier run's lines, and how many are left. */
+	old_reader old;
 	uint64_t old_remaining;
 	batch_journal journal;
 
@@ -63,7 +91,10 @@ struct batch {
 	pthread_cond_t commit_cv; /* committer: something to commit */
 	batch_item *ring;
 	uint64_t cap, filled, claimed, committed;
+	uint64_t
+	    ahead_bytes; /* record text in the ring, <= BATCH_AHEAD_BYTES */
 	bool input_done, stop;
+	bool cancelled;	       /* the caller asked to stop (the committer's) */
 	int fatal;	       /* first output failure */
 	dyd_diags fatal_diags; /* its diagnostics, from any thread */
 
@@ -80,9 +111,10 @@ void batch_wake_all(struct batch *b);
 /* Records the first output failure and stops every thread. */
 void batch_set_fatal(struct batch *b, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* OUTDIR/ID.zip and ID.zip (malloc'd; NULL when out of memory). */
-char *batch_bundle_path(const struct batch *b, const char *id);
+/* ID.zip (malloc'd; NULL when out of memory). */
 char *batch_bundle_name(const char *id);
+/* Whether the caller asked to stop (polled from the calling thread). */
+bool batch_cancel_asked(const struct batch *b);
 /* Frees what the item holds and removes its temporary bundle. */
 void batch_item_release(struct batch *b, batch_item *it);
 
@@ -101,9 +133,9 @@ bool batch_group_ready(const struct batch *b);
 void batch_committer(struct batch *b);
 
 /* batch_resume.c */
-/* --resume: cuts a torn last line of the results file, counts the
+/* --resume: opens the results file, cuts a torn last line, counts the
  * complete ones and reads the journal. 1 when there is no results file,
- * 0, or a negative DYD_E* code. */
+ * 0, or a negative DYD_E* code with a diagnostic. */
 int batch_open_resume(struct batch *b);
 /* The earlier run's next line; its status is NULL when it does not read. */
 void batch_read_old_line(struct batch *b, old_line *l);

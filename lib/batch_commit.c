@@ -5,8 +5,10 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* How long the committer waits for a group to fill up once its first
@@ -35,13 +37,16 @@ static void report(struct batch *b, const batch_item *it, const char *status)
 		b->opt->on_record(&r, b->opt->arg);
 }
 
-/* Whether OUTDIR has a file by the bundle name of id. */
+/* Whether OUTDIR has anything by the bundle name of id: a link that
+ * leads nowhere takes the name as well as a file does. */
 static bool bundle_exists(const struct batch *b, const char *id)
 {
-	char *path = batch_bundle_path(b, id);
-	bool there = path && access(path, F_OK) == 0;
+	char *name = batch_bundle_name(id);
+	struct stat st;
+	bool there =
+	    name && fstatat(b->outdir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 
-	free(path);
+	free(name);
 	return there;
 }
 
@@ -59,6 +64,7 @@ static void gather(struct batch *b, batch_item *const *group, size_t n,
 		memset(&old[i], 0, sizeof(old[i]));
 		if (it->outcome == OUT_NOT_MINE)
 			continue;
+		in[i].encrypted = b->opt->bundle.password != NULL;
 		if (b->old_remaining) {
 			b->old_remaining--;
 			batch_read_old_line(b, &old[i]);
@@ -75,6 +81,7 @@ static int put_in_place(struct batch *b, batch_item *const *group,
 {
 	journal_entry entries[GROUP_MAX];
 	size_t k, m = plan->moving_count;
+	const char *why = NULL;
 	int rc = 0;
 
 	/* 1-2: the new bundles are on disk, and so is the journal saying
@@ -92,7 +99,8 @@ static int put_in_place(struct batch *b, batch_item *const *group,
 		memcpy(entries[k].sha256, it->sha256, SHA256_HEX_SIZE);
 	}
 	if (!rc)
-		rc = journal_write(b->outdir_fd, b->journal_name, entries, m);
+		rc = journal_write(b->outdir_fd, b->journal_name, entries, m,
+				   &why);
 	/* 3: into place. */
 	for (k = 0; !rc && k < m; k++) {
 		batch_item *it = group[plan->moving[k]];
@@ -117,43 +125,74 @@ static int put_in_place(struct batch *b, batch_item *const *group,
 		    output_dir_sync(b->outdir_fd) != 0))
 		rc = DYD_EIO;
 	if (rc)
-		batch_set_fatal(b, rc, "cannot put bundles in place: %s",
-				strerror(errno));
+		batch_set_fatal(b, rc, "cannot put bundles in place: %s%s",
+				why ? "the journal is " : "",
+				why ? why : strerror(errno));
 	return rc;
 }
 
-/* Step 4: the results, in input order. */
+/* Step 4: the results, in input order, in one write. The records are
+ * counted and reported once their lines are on disk: a line that could
+ * not be written is no record done. */
 static int append_results(struct batch *b, batch_item *const *group, size_t n,
 			  const group_plan *plan)
 {
 	strbuf lines = STRBUF_INIT;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < n; i++) {
 		const batch_item *it = group[i];
-		results_entry e = {plan->status[i], it->account_id,
-				   it->in.where,    it->bytes,
-				   it->sha256,	    it->error};
-		if (it->outcome == OUT_NOT_MINE)
-			continue;
-		if (plan->line[i])
+		results_entry e = {
+		    plan->status[i], it->account_id, it->in.where, it->bytes,
+		    it->sha256,	     b->key_sha256,  it->answer,   it->error};
+		if (it->outcome != OUT_NOT_MINE && plan->line[i])
 			results_line(&lines, &e);
-		report(b, it, plan->status[i]);
 	}
 	if (lines.failed) {
 		strbuf_release(&lines);
 		batch_set_fatal(b, DYD_ENOMEM, "out of memory");
 		return DYD_ENOMEM;
 	}
-	if (lines.len &&
-	    output_append(b->results_fd, lines.data, lines.len) != 0) {
-		strbuf_release(&lines);
+	rc =
+	    lines.len ? output_append(b->results_fd, lines.data, lines.len) : 0;
+	strbuf_release(&lines);
+	if (rc) {
 		batch_set_fatal(b, DYD_EIO,
-				"cannot write the results file '%s': %s",
-				b->results_path, strerror(errno));
+				"cannot write the results file '%s': %s%s",
+				b->results_path, strerror(errno),
+				rc == -2 ? "; it now ends in a part of a line, "
+					   "which --resume removes"
+					 : "");
 		return DYD_EIO;
 	}
-	strbuf_release(&lines);
+	for (i = 0; i < n; i++)
+		if (group[i]->outcome != OUT_NOT_MINE)
+			report(b, group[i], plan->status[i]);
+	return 0;
+}
+
+/* The earlier lines whose bundle was made again with another sha256
+ * (--encrypt) get the new one, once it is in place: the line is then
+ * true of the file again. */
+static int fix_sha256s(struct batch *b, batch_item *const *group, size_t n,
+		       const group_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!plan->fix_sha256_at[i])
+			continue;
+		if (output_fd_patch(b->results_fd, plan->fix_sha256_at[i],
+				    group[i]->sha256,
+				    SHA256_HEX_SIZE - 1) != 0) {
+			batch_set_fatal(b, DYD_EIO,
+					"cannot write the results file '%s': "
+					"%s",
+					b->results_path, strerror(errno));
+			return DYD_EIO;
+		}
+	}
 	return 0;
 }
 
@@ -202,26 +241,79 @@ static int commit_group(struct batch *b, uint64_t first, size_t n)
 		if (rc)
 			return rc;
 	}
-	return append_results(b, group, n, &plan);
+	rc = fix_sha256s(b, group, n, &plan);
+	return rc ? rc : append_results(b, group, n, &plan);
+}
+
+/* How often a wait of the committer looks whether the caller asked to
+ * stop: a signal must end a batch that waits for input within a second. */
+#define CANCEL_POLL_NS (100 * 1000000L)
+
+static struct timespec after(long ns)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += ns;
+	while (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+static bool earlier(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Waits on commit_cv (b->mu held) until woken, until deadline (may be
+ * NULL), or until it is time to poll the caller; true once the caller
+ * has asked to stop. */
+static bool wait_commit(struct batch *b, const struct timespec *deadline)
+{
+	struct timespec poll = after(CANCEL_POLL_NS);
+
+	pthread_cond_timedwait(&b->commit_cv, &b->mu,
+			       deadline && earlier(deadline, &poll) ? deadline
+								    : &poll);
+	if (!b->cancelled && batch_cancel_asked(b))
+		b->cancelled = true;
+	return b->cancelled;
 }
 
 /* With the next record done, waits (b->mu held) until a full group is
  * done, or every record read is done and there are no more, or
- * GROUP_WAIT_NS have passed. */
+ * GROUP_WAIT_NS have passed, or the caller asks to stop. */
 static void group_wait(struct batch *b)
 {
-	struct timespec deadline;
+	struct timespec deadline = after(GROUP_WAIT_NS), now;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_nsec += GROUP_WAIT_NS;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	while (!b->stop && !batch_group_ready(b))
-		if (pthread_cond_timedwait(&b->commit_cv, &b->mu, &deadline) ==
-		    ETIMEDOUT)
+	while (!b->stop && !batch_group_ready(b) &&
+	       !wait_commit(b, &deadline)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!earlier(&now, &deadline))
 			break;
+	}
+}
+
+/* The next run of done records to commit, waited for (b->mu held): 0
+ * when there is none, because the input is all committed, the run
+ * stopped or the caller asked to stop. */
+static uint64_t next_run(struct batch *b)
+{
+	/* Until the next record is done, or there is none. */
+	while (!b->stop && !b->cancelled &&
+	       (b->committed < b->filled ? !b->ring[b->committed % b->cap].done
+					 : !b->input_done))
+		wait_commit(b, NULL);
+	if (b->stop || b->committed == b->filled)
+		return 0;
+	/* Asked to stop: what is done goes in as it is. */
+	if (!b->cancelled)
+		group_wait(b);
+	return b->stop ? 0 : batch_ready_run(b);
 }
 
 void batch_committer(struct batch *b)
@@ -229,29 +321,14 @@ void batch_committer(struct batch *b)
 	const dyd_batch_options *o = b->opt;
 
 	for (;;) {
-		uint64_t first, n = 0;
+		uint64_t first, n;
 
 		pthread_mutex_lock(&b->mu);
-		/* Until the next record is done, or there is none. */
-		while (!b->stop && (b->committed < b->filled
-					? !b->ring[b->committed % b->cap].done
-					: !b->input_done))
-			pthread_cond_wait(&b->commit_cv, &b->mu);
-		if (b->stop || b->committed == b->filled) {
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
-		group_wait(b);
-		if (b->stop) {
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
+		n = next_run(b);
 		first = b->committed;
-		n = batch_ready_run(b);
 		b->progress.seconds = batch_elapsed(b);
 		pthread_mutex_unlock(&b->mu);
-
-		if (commit_group(b, first, (size_t)n))
+		if (!n || commit_group(b, first, (size_t)n))
 			break;
 
 		pthread_mutex_lock(&b->mu);
@@ -266,14 +343,17 @@ void batch_committer(struct batch *b)
 			b->last_progress = p.seconds;
 			o->progress(&p, o->arg);
 		}
-		if (o->cancelled && o->cancelled(o->arg)) {
-			pthread_mutex_lock(&b->mu);
-			b->stop = true;
-			if (!b->fatal)
-				b->fatal = DYD_ECANCELED;
-			batch_wake_all(b);
-			pthread_mutex_unlock(&b->mu);
+		if (b->cancelled || batch_cancel_asked(b)) {
+			b->cancelled = true;
 			break;
 		}
 	}
+	pthread_mutex_lock(&b->mu);
+	if (b->cancelled) {
+		b->stop = true;
+		if (!b->fatal)
+			b->fatal = DYD_ECANCELED;
+		batch_wake_all(b);
+	}
+	pthread_mutex_unlock(&b->mu);
 }

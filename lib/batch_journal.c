@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* The journal file: one JSON line per bundle of the group in hand. */
 #include "batch_journal.h"
-#include "dyd.h"
+#include "input.h"
 #include "output.h"
 #include "strbuf.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int journal_write(int dirfd, const char *name, const journal_entry *entries,
-		  size_t n)
+		  size_t n, const char **why)
 {
 	strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -29,8 +31,8 @@ int journal_write(int dirfd, const char *name, const journal_entry *entries,
 		strbuf_release(&sb);
 		return DYD_ENOMEM;
 	}
-	if (output_file_overwrite(dirfd, name, sb.data ? sb.data : "",
-				  sb.len) != 0)
+	if (output_file_overwrite(dirfd, name, sb.data ? sb.data : "", sb.len,
+				  why) != 0)
 		rc = DYD_EIO;
 	strbuf_release(&sb);
 	return rc;
@@ -64,24 +66,31 @@ static bool parse_line(batch_journal *j, const char *line, size_t len)
 	return ok;
 }
 
-void journal_read(int dirfd, const char *name, batch_journal *j)
+int journal_read(int dirfd, const char *name, batch_journal *j,
+		 dyd_diags *diags)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *data = NULL, *line, *nl;
+	struct stat st;
+	size_t len;
+	int rc;
 
 	memset(j, 0, sizeof(*j));
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    errno == ENOENT)
+		return 0;
+	/* A group's lines: far less than this. */
+	rc = input_read_at(dirfd, name, NULL, INPUT_NOFOLLOW | INPUT_REGULAR,
+			   1024 * 1024, &data, &len, diags);
+	if (rc)
+		return rc;
+	for (line = data; line < data + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(data + len - line));
+		if (!nl)
+			break; /* torn */
+		parse_line(j, line, (size_t)(nl - line));
 	}
-	while ((n = getline(&line, &cap, f)) > 0)
-		parse_line(j, line, (size_t)n);
-	free(line);
-	fclose(f);
+	free(data);
+	return 0;
 }
 
 const journal_entry *journal_find(const batch_journal *j, uint64_t seq)

@@ -21,10 +21,31 @@ int batch_set_duplicate(batch_item *it)
 	return it->error ? 0 : DYD_ENOMEM;
 }
 
+/* Whether the record's bundle, made now or found in OUTDIR, is the one
+ * the earlier line records: the same bytes, or with --encrypt, the same
+ * size (then the line is to get its sha256). */
+static bool same_bundle(group_plan *plan, size_t i, const batch_item *it,
+			const plan_input *in)
+{
+	const old_line *old = in->old;
+
+	if (!old->sha256)
+		return false;
+	if (strcmp(old->sha256, it->sha256) == 0)
+		return true;
+	if (!in->encrypted || !old->sha256_at || old->bytes != it->bytes)
+		return false;
+	plan->fix_sha256_at[i] = old->at + (off_t)old->sha256_at;
+	return true;
+}
+
 /* A record of the earlier run: its line stands, and says what the record
  * must be now. */
-static int replay(group_plan *plan, size_t i, batch_item *it, old_line *old)
+static int replay(group_plan *plan, size_t i, batch_item *it,
+		  const plan_input *in)
 {
+	old_line *old = in->old;
+
 	plan->status[i] = "error";
 	if (!old->status || strcmp(old->source, it->in.where) != 0 ||
 	    (old->account_id && it->account_id &&
@@ -37,14 +58,12 @@ static int replay(group_plan *plan, size_t i, batch_item *it, old_line *old)
 		free(it->error);
 		it->error = old->error;
 		old->error = NULL;
-	} else if (it->outcome == OUT_EXISTS && old->sha256 &&
-		   strcmp(old->sha256, it->sha256) == 0) {
+	} else if ((it->outcome == OUT_EXISTS || it->outcome == OUT_BUNDLE) &&
+		   same_bundle(plan, i, it, in)) {
 		plan->status[i] = "skipped";
-	} else if (it->outcome == OUT_BUNDLE && old->sha256 &&
-		   strcmp(old->sha256, it->sha256) == 0) {
 		/* Lost or damaged since: made again. */
-		plan->status[i] = "skipped";
-		plan->moving[plan->moving_count++] = i;
+		if (it->outcome == OUT_BUNDLE)
+			plan->moving[plan->moving_count++] = i;
 	} else {
 		plan->mismatch = PLAN_OTHER_BUNDLE;
 		return DYD_EUSAGE;
@@ -78,7 +97,7 @@ int batch_plan_group(group_plan *plan, batch_item *const *group, size_t n,
 		if (it->outcome == OUT_NOT_MINE)
 			continue;
 		if (in[i].old) {
-			rc = replay(plan, i, it, in[i].old);
+			rc = replay(plan, i, it, &in[i]);
 			if (rc) {
 				plan->mismatch_at = i;
 				return rc;

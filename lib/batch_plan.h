@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define GROUP_MAX 64
 
@@ -25,6 +26,7 @@ enum outcome {
 /* One record on its way through the batch. */
 typedef struct batch_item {
 	stream_item in;
+	size_t held; /* record text counted in the ring's bytes */
 	bool done;
 	enum outcome outcome;
 	char *account_id;
@@ -32,6 +34,7 @@ typedef struct batch_item {
 	bool replace; /* the existing bundle failed verification */
 	char sha256[SHA256_HEX_SIZE];
 	uint64_t bytes;
+	char *answer; /* answer_members() of its decision, for its line */
 	char *error;
 } batch_item;
 
@@ -43,6 +46,10 @@ typedef struct plan_input {
 	old_line *old;
 	/* OUT_BUNDLE: OUTDIR already has a file by its bundle's name. */
 	bool on_disk;
+	/* --encrypt: no bundle comes out the same twice (the salt of each
+	 * entry is random), so one of the size the line records, made
+	 * again or found instead, stands for the line's. */
+	bool encrypted;
 } plan_input;
 
 enum plan_mismatch {
@@ -57,6 +64,9 @@ typedef struct group_plan {
 	bool drop[GROUP_MAX];	       /* its temporary bundle goes */
 	size_t moving[GROUP_MAX];      /* group indices put into place */
 	size_t moving_count;
+	/* Where in the results file an earlier line's sha256 is to be made
+	 * the one of the bundle that stands for its own now; 0: none. */
+	off_t fix_sha256_at[GROUP_MAX];
 	enum plan_mismatch mismatch;
 	size_t mismatch_at; /* the group index it was found at */
 } group_plan;

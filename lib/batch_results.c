@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Results lines: made with json_out, read back with cJSON. */
+#define _GNU_SOURCE /* memmem() */
 #include "batch_results.h"
 #include "json_out.h"
 
@@ -37,6 +38,16 @@ void results_line(strbuf *out, const results_entry *e)
 		json_number(&w, (double)e->bytes);
 		json_key(&w, "sha256", 6);
 		json_cstring(&w, e->sha256);
+		if (e->key_sha256) {
+			json_key(&w, "key_sha256", 10);
+			json_cstring(&w, e->key_sha256);
+		}
+		if (e->answer && *e->answer) {
+			/* Members made by answer_members(), inside this
+			 * object. */
+			strbuf_putc(out, ',');
+			strbuf_puts(out, e->answer);
+		}
 	} else {
 		json_key(&w, "error", 5);
 		json_cstring(&w, e->error);
@@ -65,6 +76,8 @@ static char *member_string(const cJSON *o, const char *key)
 int results_parse(const char *line, size_t len, old_line *l)
 {
 	cJSON *o = cJSON_ParseWithLength(line, len);
+	const cJSON *bytes;
+	const char *sha;
 
 	memset(l, 0, sizeof(*l));
 	if (!o)
@@ -74,6 +87,16 @@ int results_parse(const char *line, size_t len, old_line *l)
 	l->source = member_string(o, "source");
 	l->sha256 = member_string(o, "sha256");
 	l->error = member_string(o, "error");
+	bytes = cJSON_GetObjectItemCaseSensitive(o, "bytes");
+	if (cJSON_IsNumber(bytes) && bytes->valuedouble >= 0)
+		l->bytes = (uint64_t)bytes->valuedouble;
 	cJSON_Delete(o);
+	/* The member as results_line() writes it: a quote inside a string
+	 * is escaped, so this cannot be found inside another value. */
+	sha = l->sha256 && strlen(l->sha256) == 64
+		  ? memmem(line, len, "\"sha256\":\"", 10)
+		  : NULL;
+	if (sha)
+		l->sha256_at = (size_t)(sha - line) + 10;
 	return l->status && l->source ? 0 : -1;
 }

@@ -4,9 +4,11 @@
  * not. */
 #include "account.h"
 #include "batch.h"
+#include "input.h"
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,32 +74,39 @@ out:
 	return id;
 }
 
-/* Whether OUTDIR has a sound bundle for the id; fills sha256 and bytes. */
+/* Whether OUTDIR has a sound bundle for the id; fills sha256 and bytes.
+ * Only a regular file is read: a FIFO or a link planted under the name
+ * is not sound, and is replaced. Sound is as dyd verify has it, with the
+ * run's password, and when the run signs, with a valid signature by its
+ * key: a bundle signed by another key, or unsigned, is made again. */
 static bool existing_bundle(struct batch *b, const char *id, batch_item *it)
 {
+	dyd_verify_options vopt = DYD_VERIFY_OPTIONS_INIT;
 	dyd_diags diags = DYD_DIAGS_INIT;
-	char *path = batch_bundle_path(b, id), *data = NULL;
+	char *name = batch_bundle_name(id), *data = NULL;
 	size_t len = 0;
 	bool ok = false;
 	struct stat st;
 
-	if (!path)
+	vopt.password = b->opt->bundle.password;
+	vopt.trust = b->trust;
+	if (!name)
 		return false;
-	if (stat(path, &st) != 0) {
-		free(path);
+	if (fstatat(b->outdir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		free(name);
 		return false;
 	}
 	it->replace = true; /* there, but maybe not sound */
-	if (dyd_file_read(path, DYD_MAX_BUNDLE_BYTES, &data, &len, &diags) ==
-		0 &&
-	    dyd_bundle_verify(data, len, b->opt->bundle.password, &diags) ==
-		0 &&
+	if (input_read_at(b->outdir_fd, name, NULL,
+			  INPUT_NOFOLLOW | INPUT_REGULAR, DYD_MAX_BUNDLE_BYTES,
+			  &data, &len, &diags) == 0 &&
+	    dyd_bundle_verify_ext(data, len, &vopt, NULL, &diags) == 0 &&
 	    sha256_hex(data, len, it->sha256) == 0) {
 		it->bytes = len;
 		ok = true;
 	}
 	free(data);
-	free(path);
+	free(name);
 	dyd_diags_release(&diags);
 	return ok;
 }
@@ -150,6 +159,7 @@ static void work(struct batch *b, batch_item *it)
 	eopt.as_of = o->as_of;
 	eopt.wanted = wanted;
 	eopt.arg = &warg;
+	eopt.answer = true;
 	/* Diagnostics name the file; lines are shifted to the file's. */
 	rc = dyd_export_record(&res, it->in.data, it->in.len, it->in.file,
 			       o->policy, &eopt, &diags);
@@ -157,6 +167,8 @@ static void work(struct batch *b, batch_item *it)
 		goto nomem;
 	it->account_id = res.account_id;
 	res.account_id = NULL;
+	it->answer = res.answer;
+	res.answer = NULL;
 	if (rc) {
 		it->error = describe(&it->in, &diags);
 		if (!it->account_id)
@@ -166,8 +178,8 @@ static void work(struct batch *b, batch_item *it)
 	if (!res.zip)
 		goto out; /* not this shard's, or already there */
 	/* Flushed with the rest of its group, by one syncfs. */
-	if (output_temp_write(b->tmpdir_fd, "bundle-", res.zip, res.zip_len,
-			      false, &it->tmp) != 0) {
+	if (output_temp_write(b->tmpdir_fd, BATCH_TMP_PREFIX, res.zip,
+			      res.zip_len, false, &it->tmp) != 0) {
 		if (errno == ENOMEM)
 			goto nomem;
 		batch_set_fatal(b, DYD_EIO, "cannot write a bundle in '%s': %s",
@@ -233,6 +245,10 @@ void *batch_worker_main(void *arg)
 		work(b, it);
 		pthread_mutex_lock(&b->mu);
 		it->done = true;
+		/* The record's text is gone: room for the reader. */
+		b->ahead_bytes -= it->held;
+		it->held = 0;
+		pthread_cond_signal(&b->room_cv);
 		if (it == &b->ring[b->committed % b->cap] ||
 		    batch_group_ready(b))
 			pthread_cond_signal(&b->commit_cv);

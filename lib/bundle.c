@@ -222,6 +222,11 @@ static int zip_entries(void **out, size_t *len, const struct entry *entries,
 	zip_source_keep(src);
 	dos_time(as_of, &dtime, &ddate);
 	for (i = 0; i < count; i++) {
+		/* libzip marks encrypted entries AE-2, which stores no CRC
+		 * (WinZip's AES specification): the CRC-32 of the plain text
+		 * would let anyone check a guess at it without the password. */
+		if (password)
+			packed[i].crc = 0;
 		data = deflated_source(za, &packed[i]);
 		if (!data)
 			goto fail;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* One record's export: load, evaluate, build the bundle. dyd export and
  * each record of a batch go through here, so both make the same bytes. */
+#include "answer.h"
 #include "dyd.h"
 
 #include <stdlib.h>
@@ -26,6 +27,13 @@ int dyd_export_record(dyd_export_result *out, const char *data, size_t len,
 	rc = out->account_id ? dyd_evaluate(&decision, record, policy,
 					    options->as_of, diags)
 			     : DYD_ENOMEM;
+	if (rc == 0 && options->answer) {
+		strbuf sb = STRBUF_INIT;
+		answer_members(&sb, decision);
+		out->answer = strbuf_detach(&sb);
+		if (!out->answer)
+			rc = DYD_ENOMEM;
+	}
 	if (rc == 0 && (!options->wanted ||
 			options->wanted(out->account_id, options->arg)))
 		rc = dyd_bundle_build(&out->zip, &out->zip_len, decision,
@@ -41,5 +49,6 @@ void dyd_export_result_release(dyd_export_result *result)
 		return;
 	free(result->account_id);
 	free(result->zip);
+	free(result->answer);
 	memset(result, 0, sizeof(*result));
 }

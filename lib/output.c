@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* renameat2() and RENAME_NOREPLACE */
 #include "output.h"
 #include "diag.h"
+#include "input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,15 +132,61 @@ fail:
 	return -1;
 }
 
-int output_file_overwrite(int dirfd, const char *name, const void *data,
-			  size_t len)
+/* Why fd, just opened by name, is not a file to write into: NULL when it
+ * is one, a regular file of this user with one link. */
+static const char *unfit_file(int fd)
 {
-	int fd =
-	    openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return NULL; /* the next call on fd will tell */
+	if (!S_ISREG(st.st_mode))
+		return input_file_kind(st.st_mode);
+	if (st.st_nlink != 1)
+		return "a file with another hard link";
+	if (st.st_uid != geteuid())
+		return "a file of another user";
+	return NULL;
+}
+
+int output_file_open(int dirfd, const char *name, int how, const char **why)
+{
+	int flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, fd;
+	const char *unfit;
+
+	if (why)
+		*why = NULL;
+	if (how & OUTPUT_CREATE)
+		flags |= O_CREAT | (how & OUTPUT_EXCL ? O_EXCL : 0);
+	if (how & OUTPUT_APPEND)
+		flags |= O_APPEND;
+	fd = openat(dirfd, name, flags, 0600);
+	if (fd < 0) {
+		if (errno == ELOOP && why)
+			*why = "a symbolic link, which dyd does not follow";
+		return -1;
+	}
+	unfit = unfit_file(fd);
+	if (unfit) {
+		close(fd);
+		if (why)
+			*why = unfit;
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+int output_file_overwrite(int dirfd, const char *name, const void *data,
+			  size_t len, const char **why)
+{
+	int fd = output_file_open(dirfd, name, OUTPUT_CREATE, why);
 
 	if (fd < 0)
 		return -1;
-	if (output_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	/* Cut only once the file is known to be this one's. */
+	if (output_fd_truncate(fd, 0) != 0 ||
+	    output_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		close_quietly(fd);
 		return -1;
 	}
@@ -187,6 +235,25 @@ int output_remove(int dirfd, const char *name)
 	return unlinkat(dirfd, name, 0);
 }
 
+int output_remove_own(int dirfd, const char *name, const char **why)
+{
+	struct stat st;
+
+	if (why)
+		*why = NULL;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		if (why)
+			*why = S_ISREG(st.st_mode)
+				   ? "a file of another user"
+				   : input_file_kind(st.st_mode);
+		errno = EPERM;
+		return -1;
+	}
+	return unlinkat(dirfd, name, 0);
+}
+
 int output_dir_create(int at, const char *path)
 {
 	if (mkdirat(at, path, 0700) != 0 && errno != EEXIST)
@@ -196,7 +263,26 @@ int output_dir_create(int at, const char *path)
 
 int output_dir_open(int at, const char *path)
 {
-	return openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return openat(at, path,
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int output_dir_private(int dirfd, const char **why)
+{
+	struct stat st;
+
+	if (why)
+		*why = NULL;
+	if (fstat(dirfd, &st) != 0)
+		return -1;
+	if (st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	if (why)
+		*why = st.st_uid != geteuid()
+			   ? "a directory of another user"
+			   : "a directory that others may write to";
+	errno = EPERM;
+	return -1;
 }
 
 int output_dir_sync(int dirfd)
@@ -219,16 +305,50 @@ int output_dir_remove(int dirfd, const char *name)
 	return unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
-int output_append_open(int dirfd, const char *name)
+int output_fd_truncate(int fd, off_t len)
 {
-	return openat(dirfd, name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		      0600);
+	int rc;
+
+	do
+		rc = ftruncate(fd, len);
+	while (rc != 0 && errno == EINTR);
+	return rc;
+}
+
+int output_fd_patch(int fd, off_t at, const void *data, size_t len)
+{
+	int flags = fcntl(fd, F_GETFL), rc = 0;
+	const char *p = data;
+	ssize_t n;
+
+	/* Linux's pwrite() on an O_APPEND descriptor appends, whatever the
+	 * offset (pwrite(2), BUGS): the flag is off for the patch. */
+	if (flags < 0 ||
+	    ((flags & O_APPEND) && fcntl(fd, F_SETFL, flags & ~O_APPEND) != 0))
+		return -1;
+	while (len && rc == 0) {
+		n = pwrite(fd, p, len, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		p += n;
+		at += n;
+		len -= (size_t)n;
+	}
+	if (rc == 0)
+		rc = fsync(fd);
+	if ((flags & O_APPEND) && fcntl(fd, F_SETFL, flags) != 0)
+		rc = -1;
+	return rc;
 }
 
 int output_append(int fd, const void *data, size_t len)
 {
 	off_t end = lseek(fd, 0, SEEK_END);
-	int saved, rc;
+	int saved;
 
 	if (end < 0)
 		return -1;
@@ -237,27 +357,109 @@ int output_append(int fd, const void *data, size_t len)
 	/* A full disk can cut the data short: take back what was written,
 	 * so the file ends where it did instead of on half a line. */
 	saved = errno;
-	do
-		rc = ftruncate(fd, end);
-	while (rc != 0 && errno == EINTR);
+	if (output_fd_truncate(fd, end) != 0) {
+		errno = saved;
+		return -2;
+	}
 	errno = saved;
 	return -1;
 }
 
-int output_truncate(int dirfd, const char *name, off_t len)
+/* Whether the name in dirfd still leads to the file of fd. */
+static bool same_file(int dirfd, const char *name, int fd)
 {
-	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC), rc;
+	struct stat named, held;
 
-	if (fd < 0)
-		return -1;
-	do
-		rc = ftruncate(fd, len);
-	while (rc != 0 && errno == EINTR);
-	if (rc != 0) {
-		close_quietly(fd);
-		return -1;
+	return fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       fstat(fd, &held) == 0 && named.st_dev == held.st_dev &&
+	       named.st_ino == held.st_ino;
+}
+
+int output_lock(int dirfd, const char *name, const char **why)
+{
+	int tries, fd;
+
+	/* A holder that ends removes the file while it holds the lock; one
+	 * who opened the file just before that then locks a file no name
+	 * leads to any more, and must take the new one. */
+	for (tries = 0; tries < 100; tries++) {
+		fd = output_file_open(dirfd, name, OUTPUT_CREATE, why);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			close_quietly(fd);
+			return -1;
+		}
+		if (same_file(dirfd, name, fd))
+			return fd;
+		close(fd);
 	}
-	return close(fd);
+	errno = EAGAIN;
+	return -1;
+}
+
+void output_unlock(int dirfd, const char *name, int fd)
+{
+	if (fd < 0)
+		return;
+	if (same_file(dirfd, name, fd))
+		unlinkat(dirfd, name, 0);
+	close(fd);
+}
+
+/* Whether path may be written, or with force replaced. A directory, or
+ * anything else that is not a regular file (nor a link to one), is kept
+ * even with force: the rename would put a regular file in the place of a
+ * device node, a FIFO or a socket that something else uses. */
+static int check_target(const char *path, bool force, dyd_diags *diags)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return 0; /* nothing there */
+	if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+		st.st_mode =
+		    S_IFREG; /* a dangling link: the rename replaces it */
+	if (S_ISDIR(st.st_mode)) {
+		diag_add(diags, DYD_ERROR, path, 0, 0, NULL,
+			 "is a directory; give a file name such as "
+			 "'%s/bundle.zip'",
+			 path);
+		return DYD_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_add(diags, DYD_ERROR, path, 0, 0, NULL,
+			 "is %s, not a regular file: dyd replaces only regular "
+			 "files, even with --force; give another name",
+			 input_file_kind(st.st_mode));
+		return DYD_EIO;
+	}
+	if (!force) {
+		diag_add(diags, DYD_ERROR, path, 0, 0, NULL,
+			 "already exists; use --force to replace it");
+		return DYD_EIO;
+	}
+	return 0;
+}
+
+/* The temporary file's prefix: hidden and next to the target, so that the
+ * rename stays on one filesystem. ".NAME.tmp-" and six characters are 12
+ * bytes more than NAME, too many for a name near the directory's limit:
+ * such a name gets a prefix of its own instead. */
+static char *temp_prefix(int dirfd, const char *base)
+{
+	long max = fpathconf(dirfd, _PC_NAME_MAX);
+	size_t n = strlen(base) + 8;
+	char *prefix;
+
+	if (max <= 0)
+		max = 255;
+	if (n + 4 > (size_t)max)
+		return strdup(".dyd-export.tmp-");
+	prefix = malloc(n);
+	if (prefix)
+		snprintf(prefix, n, ".%s.tmp-", base);
+	return prefix;
 }
 
 int dyd_output_write(const char *path, const void *data, size_t len,
@@ -266,40 +468,29 @@ int dyd_output_write(const char *path, const void *data, size_t len,
 	dyd_write_options defaults = DYD_WRITE_OPTIONS_INIT;
 	char *dir = NULL, *prefix = NULL, *tmp = NULL;
 	const char *base;
-	int fd = -1, dirfd = -1, rc = DYD_EIO;
-	size_t plen;
-	struct stat st;
+	int fd = -1, dirfd = -1, rc;
 
 	if (!options)
 		options = &defaults;
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			diag_add(diags, DYD_ERROR, path, 0, 0, NULL,
-				 "is a directory; give a file name such as "
-				 "'%s/bundle.zip'",
-				 path);
-			return DYD_EIO;
-		}
-		if (!options->force) {
-			diag_add(diags, DYD_ERROR, path, 0, 0, NULL,
-				 "already exists; use --force to replace it");
-			return DYD_EIO;
-		}
-	}
+	rc = check_target(path, options->force, diags);
+	if (rc)
+		return rc;
+	rc = DYD_EIO;
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	dir = directory_of(path);
-	plen = strlen(base) + 8;
-	prefix = malloc(plen);
-	if (!dir || !prefix) {
+	if (!dir) {
 		rc = DYD_ENOMEM;
 		goto out;
 	}
-	/* Hidden, next to the target, so the rename stays on one
-	 * filesystem. O_PATH: creating a file needs no read permission on
-	 * the directory. */
-	snprintf(prefix, plen, ".%s.tmp-", base);
+	/* O_PATH: creating a file needs no read permission on the
+	 * directory. */
 	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	prefix = dirfd < 0 ? NULL : temp_prefix(dirfd, base);
+	if (dirfd >= 0 && !prefix) {
+		rc = DYD_ENOMEM;
+		goto out;
+	}
 	fd = dirfd < 0 ? -1 : temp_create(dirfd, prefix, &tmp);
 	if (fd < 0) {
 		if (errno == ENOMEM) {

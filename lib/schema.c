@@ -13,6 +13,7 @@ SCHEMA(decision)
 SCHEMA(manifest)
 SCHEMA(policy)
 SCHEMA(report)
+SCHEMA(results)
 
 static const struct {
 	const char *name;
@@ -24,6 +25,7 @@ static const struct {
     {"manifest", embedded_schema_manifest, &embedded_schema_manifest_size},
     {"policy", embedded_schema_policy, &embedded_schema_policy_size},
     {"report", embedded_schema_report, &embedded_schema_report_size},
+    {"results", embedded_schema_results, &embedded_schema_results_size},
 };
 
 const char *dyd_schema_name(size_t i)

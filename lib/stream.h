@@ -27,10 +27,18 @@ typedef struct record_stream record_stream;
 int record_stream_open(record_stream **out, const char *path, dyd_diags *diags);
 
 /* 1 with an item, 0 at the end. An item with .error set reports a
- * problem of the input there (a line over the limit, a truncated gzip
- * member); the stream goes on after it when it can. Negative on a
- * failure to read at all, with a diagnostic. */
+ * problem of the input at this place (a line over the limit or with a NUL
+ * byte, a run of NUL bytes skipped, a truncated gzip member, a read that
+ * failed); the stream goes on after it when it can. So every byte of the
+ * input is in a record, in a problem item's place, or in a blank line.
+ * Negative when memory ran out, or DYD_ECANCELED when the function given
+ * to record_stream_set_cancel() asked to stop. */
 int record_stream_next(record_stream *s, stream_item *item, dyd_diags *diags);
+
+/* While the stream waits for input (a pipe) and between its reads, it
+ * asks cancelled(arg), from the thread that reads, whether to stop. */
+void record_stream_set_cancel(record_stream *s, bool (*cancelled)(void *arg),
+			      void *arg);
 
 /* Progress: bytes consumed of the underlying file and its size (0 when
  * unknown). */

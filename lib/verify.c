@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
+#include <zlib.h>
 
 /* A JSON pointer into report.json, for messages. */
 #define POINTER_SIZE 128
@@ -126,16 +127,76 @@ static bool methods_known(struct verifier *v, const zip_stat_t *st,
 	return true;
 }
 
-/* The bytes of one entry, inflated (and decrypted), CRC checked; an
- * entry that says it holds more than limit bytes is not read. */
+/* Inflates the stored data of f (opened ZIP_FL_COMPRESSED: decrypted,
+ * still deflated) into buf, at most size bytes, reading to its end, where
+ * libzip checks an AES entry's HMAC. The length, or -1 with *err. */
+static zip_int64_t read_deflated(zip_file_t *f, char *buf, size_t size,
+				 const char **err)
+{
+	unsigned char in[16384];
+	zip_int64_t n;
+	z_stream z;
+	int zr = Z_OK;
+	size_t got;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+		*err = "out of memory";
+		return -1;
+	}
+	z.next_out = (Bytef *)buf;
+	z.avail_out = (uInt)size;
+	while ((n = zip_fread(f, in, sizeof(in))) > 0) {
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		while (z.avail_in > 0 && z.avail_out > 0 && zr == Z_OK)
+			zr = inflate(&z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END && z.avail_in > 0)
+			zr = Z_DATA_ERROR; /* bytes after the stream's end */
+		if ((zr != Z_OK && zr != Z_STREAM_END) ||
+		    (zr == Z_OK && z.avail_out == 0))
+			break;
+	}
+	got = size - z.avail_out;
+	inflateEnd(&z);
+	if (n < 0) {
+		*err = zip_file_strerror(f);
+		return -1;
+	}
+	if (zr != Z_STREAM_END) {
+		*err = z.avail_out == 0
+			   ? "its size differs from the ZIP directory"
+			   : "its deflate data is damaged";
+		return -1;
+	}
+	return (zip_int64_t)got;
+}
+
+/* Whether libzip's own check of the entry's CRC is to be left out: an
+ * AES entry stored as AE-2, which has no CRC (it is 0, as dyd writes it),
+ * while libzip expects AE-1's. Its HMAC and the manifest's SHA-256 check
+ * the bytes instead. */
+static bool without_crc(const zip_stat_t *st)
+{
+	return (st->valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	       st->encryption_method != ZIP_EM_NONE &&
+	       (st->valid & ZIP_STAT_COMP_METHOD) &&
+	       st->comp_method == ZIP_CM_DEFLATE &&
+	       (st->valid & ZIP_STAT_CRC) && st->crc == 0;
+}
+
+/* The bytes of one entry, inflated (and decrypted), checked; an entry
+ * that says it holds more than limit bytes is not read. */
 static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 			size_t limit, size_t *len)
 {
+	const char *err = NULL;
 	zip_stat_t st;
 	zip_file_t *f;
-	zip_int64_t n;
+	zip_int64_t n = 0;
 	char *buf;
 	size_t got = 0;
+	bool raw;
 
 	zip_stat_init(&st);
 	if (zip_stat_index(v->za, (zip_uint64_t)idx, 0, &st) < 0 ||
@@ -153,7 +214,9 @@ static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 	}
 	if (!methods_known(v, &st, name))
 		return NULL;
-	f = zip_fopen_index(v->za, (zip_uint64_t)idx, 0);
+	raw = without_crc(&st);
+	f = zip_fopen_index(v->za, (zip_uint64_t)idx,
+			    raw ? ZIP_FL_COMPRESSED : 0);
 	if (!f) {
 		int code = zip_error_code_zip(zip_get_error(v->za));
 		problem(v, name, NULL, "cannot open the entry: %s%s",
@@ -172,15 +235,21 @@ static char *read_entry(struct verifier *v, zip_int64_t idx, const char *name,
 	}
 	/* Read one byte past the stated size to catch an entry that
 	 * inflates to more than it claims. */
-	while ((n = zip_fread(f, buf + got, st.size + 1 - got)) > 0) {
-		got += (size_t)n;
-		if (got > st.size)
-			break;
+	if (raw) {
+		n = read_deflated(f, buf, st.size + 1, &err);
+		got = n > 0 ? (size_t)n : 0;
+	} else {
+		while ((n = zip_fread(f, buf + got, st.size + 1 - got)) > 0) {
+			got += (size_t)n;
+			if (got > st.size)
+				break;
+		}
+		if (n < 0)
+			err = zip_file_strerror(f);
 	}
-	if (n < 0 || got != st.size) {
+	if (err || got != st.size) {
 		problem(v, name, NULL, "entry is damaged: %s",
-			n < 0 ? zip_file_strerror(f)
-			      : "its size differs from the ZIP directory");
+			err ? err : "its size differs from the ZIP directory");
 		zip_fclose(f);
 		free(buf);
 		return NULL;

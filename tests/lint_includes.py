@@ -32,7 +32,7 @@ LAYERS = [
         "zipmem": ["zipmem"],
         "version": ["version.c"],
         "schema": ["schema.c"],
-        "input": ["input.c"],
+        "input": ["input"],
         # tz.h declares the civil-time helpers that dtime.c implements.
         "time": ["dtime.c", "tz"],
         "json_out": ["json_out"],
@@ -57,6 +57,8 @@ LAYERS = [
         "status_text": ["status_text.c"],
         "report_json": ["report_json.c"],
         "report_html": ["report_html.c"],
+        # the answer of a batch's results lines
+        "answer": ["answer"],
     }),
     ("bundle", {"bundle": ["bundle"], "verify": ["verify.c"]}),
     ("output", {"output": ["output"]}),

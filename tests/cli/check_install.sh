@@ -95,7 +95,7 @@ expected=$tmp/expected
 		echo "$rel_libdir/cmake/dyd/$f.cmake"
 	done
 	echo share/bash-completion/completions/dyd
-	for s in account decision manifest policy report; do
+	for s in account decision manifest policy report results; do
 		echo "share/dyd/schemas/$s.schema.json"
 	done
 	for page in "$src"/man/*.[1-9]; do

@@ -99,7 +99,7 @@ REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 RECORD_EXTS = (".json", ".yaml", ".yml")
 STATUS_AS_OF = "2030-01-01"
 EXPORT_AS_OF = "2021-06-01T00:00:00Z"
-REQUIRED_SCHEMAS = ("account", "policy", "decision", "report", "manifest")
+REQUIRED_SCHEMAS = ("account", "policy", "decision", "report", "manifest", "results")
 SUBPROCESS_TIMEOUT = 60
 
 
@@ -950,6 +950,47 @@ def manifest_cases(example):
     return ok, bad
 
 
+def results_cases(ok_line, error_line):
+    ok, bad = [], []
+    if not isinstance(ok_line, dict) or not isinstance(error_line, dict):
+        return ok, bad
+    ok.append(("an ok line signed", dict(ok_line, key_sha256="ab" * 32)))
+    ok.append(("no opt-out in the policy", dict(ok_line, optout=None)))
+    ok.append(("nothing withheld or shared", dict(ok_line, withheld={}, shared=[])))
+    ok.append(("region withholding", mutate(ok_line, ("withheld", {"ads_and_products": "region:european"}))))
+    ok.append(("an error line without an id", dict(error_line, account_id=None)))
+    cases = [
+        (ok_line, "status", "skipped", "status 'skipped'"),
+        (ok_line, "optout", _DELETE, "an ok line without optout"),
+        (ok_line, "withheld", _DELETE, "an ok line without withheld"),
+        (ok_line, "shared", _DELETE, "an ok line without shared"),
+        (ok_line, "terms", _DELETE, "an ok line without terms"),
+        (ok_line, "terms", {}, "no terms at all"),
+        (ok_line, "optout", {"status": "opted_out"}, "an opt-out without its reason"),
+        (ok_line, "optout", {"status": "maybe", "reason": "optout_in_window"}, "opt-out status 'maybe'"),
+        (ok_line, "optout", {"status": "opted_out", "reason": "asked"}, "opt-out reason 'asked'"),
+        (ok_line, "withheld", {"ads_and_products": "because"}, "withheld by 'because'"),
+        (ok_line, "withheld", ["ads_and_products"], "withheld as a list"),
+        (ok_line, "shared", ["Phone Number"], "shared id 'Phone Number'"),
+        (ok_line, "shared", ["phone_number", "phone_number"], "a category shared twice"),
+        (ok_line, "terms", {"2016-08-25": "agreed"}, "terms status 'agreed'"),
+        (ok_line, "sha256", "A" * 64, "upper-case sha256"),
+        (ok_line, "key_sha256", "0" * 63, "short key_sha256"),
+        (ok_line, "bytes", -1, "bytes -1"),
+        (ok_line, "bundle", "a/b.zip", "a bundle path"),
+        (ok_line, "error", "x", "an ok line with an error"),
+        (ok_line, "account_id", None, "an ok line without an id"),
+        (error_line, "error", _DELETE, "an error line without its error"),
+        (error_line, "error", "", "an empty error"),
+        (error_line, "sha256", "0" * 64, "an error line with a sha256"),
+        (error_line, "optout", None, "an error line with an answer"),
+        (error_line, "source", _DELETE, "a line without its source"),
+    ]
+    for base, path, value, name in cases:
+        bad.append((name, mutate(base, (path, value))))
+    return ok, bad
+
+
 def run_cases(report, label, validator, cases):
     ok, bad = cases
     for name, inst in ok:
@@ -1049,6 +1090,9 @@ def main():
         if "manifest" in validators and schemas["manifest"].get("examples"):
             run_cases(report, "manifest schema", validators["manifest"],
                       manifest_cases(schemas["manifest"]["examples"][0]))
+        if "results" in validators and len(schemas["results"].get("examples", [])) == 2:
+            run_cases(report, "results schema", validators["results"],
+                      results_cases(*schemas["results"]["examples"]))
 
     if args.testdata is not None:
         check_testdata(report, args, validators)
@@ -1256,6 +1300,9 @@ def check_testdata(report, args, validators):
     # 7. bundles
     if args.dyd:
         check_bundles(report, args, validators, records)
+    # 8. the results lines of a batch of the same records
+    if args.dyd and "results" in validators:
+        check_results(report, args, validators, records)
 
 
 # ------------------------------------------------------------------ bundles
@@ -1513,6 +1560,60 @@ def check_bundle(report, dyd, env, tmp, name, record, manifest_v, report_v):
         problems.append("time_zone is %r, expected 'UTC' (no --tz)" % (rep.get("time_zone"),))
     report.check(not problems, prefix + "manifest, report and decision agree (account_id, as_of, policy, "
                  "generator; language, time zone, encrypted and truncated as expected)", problems)
+
+
+def check_results(report, args, validators, records):
+    """Section 8: 'dyd batch' of the records directory: every line of its
+    results file validates against results.schema.json, and the answer of
+    each ok line is that of the record's decision ('dyd status --json')."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "DYD_PASSWORD")}
+    tmp = tempfile.mkdtemp(prefix="dyd-check-results-")
+    directory = os.path.join(args.testdata, "records")
+    try:
+        rc, _, err, why = run_dyd(args.dyd, ["batch", "--quiet", "--as-of", EXPORT_AS_OF,
+                                            "-d", os.path.join(tmp, "out"), directory], env)
+        path = os.path.join(tmp, "out", "results.jsonl")
+        if not report.check(not why and rc in (0, 1) and os.path.isfile(path),
+                            "dyd batch of %s writes a results file" % rel(directory, args.testdata),
+                            [why or "exit status %s" % rc] + tail(err)):
+            return
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        report.check(len(lines) == len(records), "dyd batch: a results line per record",
+                     ["%d lines, %d records" % (len(lines), len(records))])
+        for n, text in enumerate(lines, 1):
+            try:
+                line = load_json_text(text)
+            except LoadError as exc:
+                report.check(False, "results.jsonl:%d is JSON" % n, [str(exc)])
+                continue
+            report.check(validators["results"].is_valid(line),
+                         "results.jsonl:%d validates against results.schema.json" % n,
+                         schema_errors(validators["results"], line))
+            if line.get("status") == "ok":
+                check_answer(report, args.dyd, n, line)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_answer(report, dyd, n, line):
+    """The answer members of an ok line against the record's decision."""
+    rc, out, err, why = run_dyd(dyd, ["status", "--json", "--as-of", EXPORT_AS_OF, line["source"]])
+    label = "results.jsonl:%d (%s): its answer is the decision's" % (n, line["account_id"])
+    if why or rc != 0:
+        report.check(False, label, [why or "dyd status: exit %s" % rc] + tail(err))
+        return
+    d = json.loads(out)
+    want = {
+        "optout": d["optout"] and {"status": d["optout"]["status"], "reason": d["optout"]["reason"]},
+        "withheld": {w["purpose"]: w["withheld_by"] for w in d["withheld_purposes"]},
+        "shared": [c["id"] for c in d["categories"] if c.get("shared")],
+        "terms": {t["id"]: t["status"] for t in d["terms"]},
+    }
+    got = {k: line.get(k) for k in want}
+    report.check(got == want and list(line["withheld"]) == list(want["withheld"]) and
+                 list(line["terms"]) == list(want["terms"]), label,
+                 ["got %s" % json.dumps(got)[:300], "want %s" % json.dumps(want)[:300]])
 
 
 def check_status(report, dyd, decision, name, record, as_of, policy):

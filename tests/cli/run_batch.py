@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+import jsonschema
+
 passed = failed = 0
 
 
@@ -40,6 +42,45 @@ def tree(outdir):
             bundles[os.path.basename(path)] = hashlib.sha256(
                 f.read()).hexdigest()
     return bundles
+
+
+def results_validator(dyd_bin):
+    """results.schema.json as this dyd embeds it, with the schemas it
+    refers to, served by their $id."""
+    store = {}
+    names = subprocess.run([dyd_bin, "schema"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    for name in names:
+        schema = json.loads(subprocess.run(
+            [dyd_bin, "schema", name], capture_output=True, text=True,
+            check=True).stdout)
+        store[schema["$id"]] = schema
+    schema = store["https://schemas.dyd.invalid/results.schema.json"]
+    try:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+    except ImportError:  # jsonschema < 4.18, as Debian 12 has it
+        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+        return jsonschema.Draft202012Validator(schema, resolver=resolver)
+    registry = Registry().with_resources(
+        (uri, DRAFT202012.create_resource(s)) for uri, s in store.items())
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def check_all_results(tmp, validator):
+    """Every line of every results file the runs wrote is one that
+    results.schema.json describes."""
+    bad, count = [], 0
+    for path in glob.glob(os.path.join(tmp, "**", "results*.jsonl"),
+                          recursive=True):
+        for n, text in enumerate(lines(path), 1):
+            count += 1
+            errors = list(validator.iter_errors(json.loads(text)))
+            if errors:
+                bad.append(f"{os.path.relpath(path, tmp)}:{n}: "
+                           f"{errors[0].message[:200]}")
+    check(f"every results line of every run ({count}) validates against "
+          "results.schema.json", count > 1000 and not bad, bad[:5])
 
 
 def lines(path):
@@ -236,6 +277,61 @@ def main():
               tree(os.path.join(tmp, "shards")) == clean)
         check("each shard non-empty", all(shard_lines))
 
+        # Signed bundles (issue 16): each ok line names the key, the run
+        # signature holds it, a resume with another key is refused in one
+        # line, and a bundle a resume keeps must be signed by the run's.
+        keys = []
+        for k in ("k1", "k2"):
+            path = os.path.join(tmp, f"{k}.pem")
+            subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519",
+                            "-out", path], check=True, capture_output=True)
+            os.chmod(path, 0o600)
+            der = subprocess.run(["openssl", "pkey", "-in", path, "-pubout",
+                                  "-outform", "DER"], check=True,
+                                 capture_output=True).stdout
+            keys.append((path, hashlib.sha256(der).hexdigest()))
+        few = os.path.join(tmp, "few.jsonl")
+        with open(few, "w") as f:
+            f.write("\n".join(jsonl[:30]) + "\n")
+        signed = ["--sign-key", keys[0][0], "-d", "signed", "few.jsonl"]
+        r = dyd("batch", *common, *signed)
+        sres = [json.loads(l) for l in lines(os.path.join(tmp, "signed",
+                                                           "results.jsonl"))]
+        with open(os.path.join(tmp, "signed", ".dyd-run.json")) as f:
+            run_json = json.load(f)
+        check("signed: every ok line names the signing key's fingerprint, "
+              "and so does the run's signature",
+              r.returncode == 1 and
+              all(x.get("key_sha256") == keys[0][1]
+                  for x in sres if x["status"] == "ok") and
+              run_json.get("key_sha256") == keys[0][1], r.stderr)
+        r = dyd("batch", *common, "--resume", "--sign-key", keys[1][0],
+                "-d", "signed", "few.jsonl")
+        msg = [l for l in r.stderr.splitlines() if "--resume" in l]
+        check("signed: --resume with another key is refused in one line "
+              "naming both keys", r.returncode == 2 and len(msg) == 1 and
+              "--sign-key was " + keys[0][1] in msg[0] and
+              "is " + keys[1][1] in msg[0], r.stderr)
+        r = dyd("batch", *common, "--resume", "-d", "signed", "few.jsonl")
+        check("signed: ... or with none", r.returncode == 2 and
+              "--sign-key was " + keys[0][1] + ", is (none)" in r.stderr,
+              r.stderr)
+        # A bundle of the record signed by another key, put in the place
+        # of the run's: a resume does not keep it, it makes it again.
+        dyd("batch", *common, "--sign-key", keys[1][0], "-d", "other",
+            "few.jsonl")
+        name = sres[0]["bundle"]
+        want = tree(os.path.join(tmp, "signed"))
+        shutil.copy(os.path.join(tmp, "other", name),
+                    os.path.join(tmp, "signed", name))
+        before = lines(os.path.join(tmp, "signed", "results.jsonl"))
+        r = dyd("batch", *common, "--resume", *signed)
+        check("signed: a bundle signed by another key is made again by "
+              "--resume, the results as they were", r.returncode == 1 and
+              tree(os.path.join(tmp, "signed")) == want and
+              lines(os.path.join(tmp, "signed", "results.jsonl")) == before,
+              r.stderr)
+
         # Resume after kill -9 at random moments.
         clean_results = lines(os.path.join(tmp, "j1", "results.jsonl"))
         for attempt in range(args.kills):
@@ -313,6 +409,7 @@ def main():
             good = False
         check("--json summary; not a terminal: no progress bar",
               good and "\r" not in j.stderr, j.stdout + j.stderr[-300:])
+        check_all_results(tmp, results_validator(dyd_bin))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")

@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import random
+import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -135,6 +137,57 @@ def main():
               open(res).read() == open(os.path.join(clean,
                                                     "results.jsonl")).read(),
               p.stderr)
+
+        # 2b. The results file itself cut short in the middle of a line.
+        # RLIMIT_FSIZE makes the kernel cut a write at a byte of our
+        # choosing, as a full disk does at one of its own (the write
+        # returns what fit, the next one EFBIG), with no root, no
+        # LD_PRELOAD and nothing the ASan build minds; the limit is put in
+        # the middle of a line of the clean run, well past any bundle's
+        # size, so the cut falls on the results file.
+        with open(os.path.join(clean, "results.jsonl"), "rb") as f:
+            clean_lines = f.read().splitlines(keepends=True)
+        ends = [sum(len(l) for l in clean_lines[:k + 1])
+                for k in range(len(clean_lines))]
+        at = next(k for k in range(len(ends)) if ends[k] > 2 * max(sizes))
+        limit = ends[at - 1] + len(clean_lines[at]) // 2
+        check("the cut falls past every bundle", max(sizes) < limit,
+              (max(sizes), limit))
+        cut_dir = os.path.join(tmp, "cut")
+
+        def small_files():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+        p = subprocess.run([dyd, "batch", "--as-of", "2021-06-01", "-j",
+                            "2", "-d", cut_dir, src], env=env,
+                           capture_output=True, text=True,
+                           preexec_fn=small_files)
+        res = os.path.join(cut_dir, "results.jsonl")
+        with open(res, "rb") as f:
+            got = f.read()
+        lines = got.splitlines(keepends=True)
+        said = re.search(r"(\d+) records: (\d+) ok", p.stderr)
+        check("results file cut in mid-line: exit 4, naming the file and "
+              "why", p.returncode == 4 and "results.jsonl" in p.stderr and
+              "File too large" in p.stderr, p.stderr[-500:])
+        check("... no half line: the file ends on a whole line, a prefix "
+              "of the clean run's", got.endswith(b"\n") and
+              lines == clean_lines[:len(lines)] and len(lines) <= at,
+              (len(lines), got[-200:]))
+        check("... and the summary counts the lines the file holds, not "
+              "the group that did not fit", said is not None and
+              int(said.group(2)) == len(lines), (said and said.group(0),
+                                                 len(lines)))
+        # A crash in the middle of a write leaves a torn line: --resume
+        # removes it and writes it again.
+        with open(res, "ab") as f:
+            f.write(clean_lines[len(lines)][:40])
+        p = run("batch", *common, "--resume", "-d", cut_dir, src)
+        check("... and --resume, with a torn last line too, ends as a "
+              "clean run", p.returncode == 0 and
+              open(res, "rb").read() == b"".join(clean_lines) and
+              digests(cut_dir) == digests(clean), p.stderr[-500:])
 
         # 3. A directory this user cannot write to.
         ro = os.path.join(tmp, "readonly")

@@ -16,10 +16,14 @@
 static void test_lines_as_written(void **state)
 {
 	char sha[65];
-	results_entry ok = {"ok", "siti.rahayu", "in.jsonl:2", 9412, sha, NULL};
-	results_entry err = {
-	    "error", NULL, "in.jsonl:10",
-	    0,	     NULL, "in.jsonl:10: /phone: \"bad\"\tvalue"};
+	results_entry ok = {.status = "ok",
+			    .account_id = "siti.rahayu",
+			    .source = "in.jsonl:2",
+			    .bytes = 9412,
+			    .sha256 = sha};
+	results_entry err = {.status = "error",
+			     .source = "in.jsonl:10",
+			     .error = "in.jsonl:10: /phone: \"bad\"\tvalue"};
 	strbuf sb = STRBUF_INIT;
 
 	(void)state;
@@ -44,8 +48,17 @@ static void test_lines_as_written(void **state)
 static void test_read_back(void **state)
 {
 	char sha[65];
-	results_entry ok = {"ok", "a", "f:1", 1, sha, NULL};
-	results_entry err = {"error", NULL, "f:2", 0, NULL, "f:2: x"};
+	results_entry ok = {.status = "ok",
+			    .account_id = "a",
+			    .source = "f:1",
+			    .bytes = 1,
+			    .sha256 = sha,
+			    .key_sha256 = sha,
+			    .answer =
+				"\"optout\":null,\"withheld\":{},"
+				"\"shared\":[],\"terms\":{\"t\":\"pending\"}"};
+	results_entry err = {
+	    .status = "error", .source = "f:2", .error = "f:2: x"};
 	strbuf sb = STRBUF_INIT;
 	old_line l;
 	char *nl;
@@ -62,6 +75,17 @@ static void test_read_back(void **state)
 	assert_string_equal(l.source, "f:1");
 	assert_string_equal(l.sha256, sha);
 	assert_null(l.error);
+	assert_int_equal(l.bytes, 1);
+	/* Where the sha256's digits are in the line, for a fix in place;
+	 * key_sha256 (the same digits here) is not taken for it. */
+	assert_true(l.sha256_at > 0);
+	assert_memory_equal(sb.data + l.sha256_at - 10, "\"sha256\":\"", 10);
+	assert_memory_equal(sb.data + l.sha256_at, sha, 64);
+	/* The answer and the key are inside the object, after the bundle. */
+	assert_non_null(strstr(sb.data, "\"key_sha256\":\"bbbb"));
+	assert_non_null(strstr(sb.data, ",\"optout\":null,\"withheld\":{},"
+					"\"shared\":[],\"terms\":{\"t\":"
+					"\"pending\"}}\n"));
 	old_line_release(&l);
 	assert_null(l.status);
 	strbuf_truncate(&sb, 0);

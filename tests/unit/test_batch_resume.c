@@ -36,17 +36,22 @@ static int setup(void **state)
 	snprintf(b.prefix, sizeof(b.prefix), ".dyd");
 	snprintf(b.journal_name, sizeof(b.journal_name), ".dyd-journal.jsonl");
 	b.results_path = strdup(join(dir, "results.jsonl"));
+	b.results_dirfd = b.outdir_fd;
+	b.results_name = strdup("results.jsonl");
+	b.results_fd = -1;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (b.old)
-		fclose(b.old);
+	if (b.results_fd >= 0)
+		close(b.results_fd);
+	free(b.old.buf);
 	journal_release(&b.journal);
 	close(b.outdir_fd);
 	free(b.results_path);
+	free(b.results_name);
 	dyd_policy_free(policy);
 	dyd_diags_release(&diags);
 	rm_tree(dir);
@@ -70,17 +75,27 @@ static void test_signature_must_match(void **state)
 	/* ...a resumed run with the same options agrees... */
 	assert_int_equal(batch_check_signature(&b, true), 0);
 	assert_int_equal(diags.count, 0);
-	/* ...and one with any other is refused, naming both. */
+	/* ...and one with any other is refused in one line, naming each
+	 * option that differs with both values, and nothing else. */
 	opt.bundle.level = 9;
+	opt.bundle.tz = "Asia/Jakarta";
 	assert_int_equal(batch_check_signature(&b, true), DYD_EUSAGE);
 	assert_int_equal(diags.count, 1);
-	assert_non_null(strstr(diags.items[0].message,
-			       "--resume needs the options of the first run"));
-	assert_non_null(strstr(diags.items[0].message, "\"level\":6"));
-	assert_non_null(strstr(diags.items[0].message, "\"level\":9"));
+	assert_non_null(
+	    strstr(diags.items[0].message,
+		   "--resume needs the options of the first run: "));
+	assert_non_null(strstr(diags.items[0].message, "--level was 6, is 9"));
+	assert_non_null(
+	    strstr(diags.items[0].message, "--tz was UTC, is Asia/Jakarta"));
+	assert_null(strstr(diags.items[0].message, "as-of"));
+	assert_null(strchr(diags.items[0].message, '\n'));
+	assert_null(strchr(diags.items[0].message, '{'));
 	opt.bundle.level = 6;
+	opt.bundle.tz = NULL;
 	opt.record.strict = true;
 	assert_int_equal(batch_check_signature(&b, true), DYD_EUSAGE);
+	assert_non_null(
+	    strstr(diags.items[1].message, "--strict was false, is true"));
 	opt.record.strict = false;
 	dyd_diags_clear(&diags);
 }
@@ -114,8 +129,10 @@ static void test_results_cut_to_whole_lines(void **state)
 	/* Past the end: a line that does not read. */
 	batch_read_old_line(&b, &l);
 	assert_null(l.status);
-	fclose(b.old);
-	b.old = NULL;
+	close(b.results_fd);
+	b.results_fd = -1;
+	free(b.old.buf);
+	memset(&b.old, 0, sizeof(b.old));
 	b.old_remaining = 0;
 }
 
@@ -124,7 +141,8 @@ static void test_no_results_file_starts_anew(void **state)
 	(void)state;
 	unlink(b.results_path);
 	assert_int_equal(batch_open_resume(&b), 1);
-	assert_null(b.old);
+	assert_int_equal(b.results_fd, -1);
+	assert_null(b.old.buf);
 }
 
 static void test_journal_read_with_the_results(void **state)

@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "dyd.h"
 #include "failalloc.h"
@@ -170,7 +173,8 @@ static void test_rename_never_replaces_unless_asked(void **state)
 	sub = output_dir_open(dfd, "sub");
 	assert_true(sub >= 0);
 	assert_int_equal(output_temp_write(sub, "b-", "new", 3, true, &tmp), 0);
-	assert_int_equal(output_file_overwrite(dfd, "x.zip", "old", 3), 0);
+	assert_int_equal(output_file_overwrite(dfd, "x.zip", "old", 3, NULL),
+			 0);
 	assert_int_equal(output_rename(sub, tmp, dfd, "x.zip", false), -1);
 	assert_int_equal(errno, EEXIST);
 	assert_content(in_dir("x.zip"), "old");
@@ -191,28 +195,143 @@ static void test_overwrite_append_truncate(void **state)
 	int dfd = output_dir_open(AT_FDCWD, dir), fd;
 
 	(void)state;
-	assert_int_equal(output_file_overwrite(dfd, "j", "a longer text", 13),
-			 0);
-	assert_int_equal(output_file_overwrite(dfd, "j", "short", 5), 0);
+	assert_int_equal(
+	    output_file_overwrite(dfd, "j", "a longer text", 13, NULL), 0);
+	assert_int_equal(output_file_overwrite(dfd, "j", "short", 5, NULL), 0);
 	assert_content(in_dir("j"), "short");
 	assert_int_equal(mode_of(in_dir("j")), 0600);
-	fd = output_append_open(dfd, "r");
+	fd = output_file_open(dfd, "r", OUTPUT_CREATE | OUTPUT_APPEND, NULL);
 	assert_true(fd >= 0);
 	assert_int_equal(output_append(fd, "1\n", 2), 0);
 	close(fd);
-	fd = output_append_open(dfd, "r"); /* again: appends, keeps */
+	/* Again: appends, keeps. A new file it must be, it is not. */
+	assert_int_equal(
+	    output_file_open(dfd, "r", OUTPUT_CREATE | OUTPUT_EXCL, NULL), -1);
+	assert_int_equal(errno, EEXIST);
+	fd = output_file_open(dfd, "r", OUTPUT_APPEND, NULL);
 	assert_int_equal(output_append(fd, "2\n", 2), 0);
 	assert_content(in_dir("r"), "1\n2\n");
-	assert_int_equal(output_truncate(dfd, "r", 2), 0);
+	assert_int_equal(output_fd_truncate(fd, 2), 0);
 	assert_content(in_dir("r"), "1\n");
 	assert_int_equal(output_append(fd, "3\n", 2), 0); /* at the end */
 	assert_content(in_dir("r"), "1\n3\n");
+	/* A patch in place, on the appending descriptor (where Linux's
+	 * pwrite() would append), and appends still go to the end. */
+	assert_int_equal(output_fd_patch(fd, 2, "4", 1), 0);
+	assert_content(in_dir("r"), "1\n4\n");
+	assert_int_equal(output_append(fd, "5\n", 2), 0);
+	assert_content(in_dir("r"), "1\n4\n5\n");
 	close(fd);
 	assert_int_equal(output_file_sync(dfd, "r"), 0);
-	assert_int_equal(output_truncate(dfd, "missing", 0), -1);
+	assert_int_equal(output_file_open(dfd, "missing", 0, NULL), -1);
 	assert_int_equal(errno, ENOENT);
 	output_remove(dfd, "r");
 	output_remove(dfd, "j");
+	close(dfd);
+}
+
+/* Names dyd uses in a directory others may have written to: a link is
+ * never followed, a file that is not a regular one of this user with
+ * one link is neither opened again nor removed, and what it leads to is
+ * left as it was. */
+static void test_planted_names_are_refused(void **state)
+{
+	int dfd = output_dir_open(AT_FDCWD, dir), fd;
+	const char *why = NULL;
+
+	(void)state;
+	write_file(in_dir("precious"), "keep", 4);
+	assert_int_equal(symlink("precious", in_dir("link")), 0);
+	assert_int_equal(link(in_dir("precious"), in_dir("hard")), 0);
+	assert_int_equal(mkfifo(in_dir("fifo"), 0600), 0);
+	assert_int_equal(output_file_overwrite(dfd, "link", "lost", 4, &why),
+			 -1);
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_int_equal(output_file_open(dfd, "link", OUTPUT_CREATE, &why),
+			 -1);
+	assert_int_equal(output_file_open(dfd, "hard", OUTPUT_APPEND, &why),
+			 -1);
+	assert_int_equal(errno, EPERM);
+	assert_non_null(strstr(why, "hard link"));
+	assert_int_equal(output_file_overwrite(dfd, "hard", "lost", 4, &why),
+			 -1);
+	assert_int_equal(output_file_open(dfd, "fifo", 0, &why), -1);
+	assert_string_equal(why, "a FIFO");
+	assert_content(in_dir("precious"), "keep");
+	/* Removal of a name found on disk: only a regular file. */
+	assert_int_equal(output_remove_own(dfd, "link", &why), -1);
+	assert_int_equal(output_remove_own(dfd, "fifo", &why), -1);
+	assert_int_equal(output_remove_own(dfd, "hard", &why), 0);
+	assert_content(in_dir("precious"), "keep");
+	/* A link as the directory itself. */
+	assert_int_equal(symlink(".", in_dir("dirlink")), 0);
+	assert_int_equal(output_dir_open(dfd, "dirlink"), -1);
+	fd = output_dir_open(dfd, ".");
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(in_dir("dirlink"));
+	unlink(in_dir("link"));
+	unlink(in_dir("fifo"));
+	unlink(in_dir("precious"));
+	close(dfd);
+}
+
+/* Only a directory of this user's that others cannot write to is fit
+ * for private files. */
+static void test_private_directories(void **state)
+{
+	int dfd = output_dir_open(AT_FDCWD, dir), sub;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(output_dir_create(dfd, "p"), 0);
+	sub = output_dir_open(dfd, "p");
+	assert_int_equal(output_dir_private(sub, &why), 0);
+	assert_null(why);
+	assert_int_equal(chmod(in_dir("p"), 0770), 0);
+	assert_int_equal(output_dir_private(sub, &why), -1);
+	assert_non_null(strstr(why, "others may write"));
+	assert_int_equal(chmod(in_dir("p"), 01777), 0);
+	assert_int_equal(output_dir_private(sub, &why), -1);
+	assert_int_equal(chmod(in_dir("p"), 0755), 0);
+	assert_int_equal(output_dir_private(sub, &why), 0);
+	/* Another user's (only root can give it away). */
+	if (geteuid() == 0) {
+		assert_int_equal(fchown(sub, 65534, (gid_t)-1), 0);
+		assert_int_equal(output_dir_private(sub, &why), -1);
+		assert_non_null(strstr(why, "another user"));
+	}
+	close(sub);
+	output_dir_remove(dfd, "p");
+	close(dfd);
+}
+
+/* The lock of a run: a second taker fails at once, and after the
+ * holder is done (removing the file) the next one gets it. */
+static void test_lock(void **state)
+{
+	int dfd = output_dir_open(AT_FDCWD, dir), held, again;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	held = output_lock(dfd, "l.lock", NULL);
+	assert_true(held >= 0);
+	/* Another process, as flock(2) locks are per open file. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(output_lock(dfd, "l.lock", NULL) < 0 &&
+			      errno == EWOULDBLOCK
+			  ? 0
+			  : 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	output_unlock(dfd, "l.lock", held);
+	assert_int_equal(access(in_dir("l.lock"), F_OK), -1);
+	again = output_lock(dfd, "l.lock", NULL);
+	assert_true(again >= 0);
+	output_unlock(dfd, "l.lock", again);
 	close(dfd);
 }
 
@@ -227,7 +346,7 @@ static void test_failed_append_leaves_the_file_as_it_was(void **state)
 	(void)state;
 	dfd = output_dir_open(AT_FDCWD, dir);
 	assert_true(dfd >= 0);
-	fd = output_append_open(dfd, "cut");
+	fd = output_file_open(dfd, "cut", OUTPUT_CREATE | OUTPUT_APPEND, NULL);
 	assert_true(fd >= 0);
 	assert_int_equal(output_append(fd, "1234567\n", 8), 0);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -259,6 +378,9 @@ int main(void)
 	    cmocka_unit_test(test_rename_never_replaces_unless_asked),
 	    cmocka_unit_test(test_overwrite_append_truncate),
 	    cmocka_unit_test(test_failed_append_leaves_the_file_as_it_was),
+	    cmocka_unit_test(test_planted_names_are_refused),
+	    cmocka_unit_test(test_private_directories),
+	    cmocka_unit_test(test_lock),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -19,12 +19,12 @@
 static void test_every_name_is_its_file(void **state)
 {
 	static const char *const want[] = {"account", "decision", "manifest",
-					   "policy", "report"};
+					   "policy",  "report",	  "results"};
 	char path[4096];
 	size_t i, len, flen;
 
 	(void)state;
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		const char *text;
 		char *file;
 		cJSON *doc;
@@ -45,7 +45,7 @@ static void test_every_name_is_its_file(void **state)
 		cJSON_Delete(doc);
 		free(file);
 	}
-	assert_null(dyd_schema_name(5));
+	assert_null(dyd_schema_name(6));
 }
 
 static void test_unknown_name(void **state)
