@@ -37,6 +37,8 @@ LAYERS = [
         "json_out": ["json_out"],
         # libdeflate's wrapper: deflates a bundle's entries for libzip.
         "deflate": ["deflate"],
+        # report.html's escaping and markup printf.
+        "html_text": ["html_text"],
     }),
     # Ed25519 through libcrypto, for bundle (signing) and verify
     # (checking); it hashes with digest. Writing key files is keygen's.
@@ -49,7 +51,12 @@ LAYERS = [
                         "policy": ["policy", "policy_load.h",
                                    "policy_source.c"]}),
     ("record against policy", {"conform": ["conform.c"]}),
-    ("evaluate", {"evaluate": ["evaluate"]}),
+    # evaluate_change.c runs the evaluator a second time, before the
+    # latest terms update, and compares.
+    ("evaluate", {"evaluate": ["evaluate", "evaluate_change.c"]}),
+    # The report view: what the decision means, worked out once for every
+    # renderer.
+    ("view model", {"report_view": ["report_view"]}),
     ("view", {"report": ["report.h"], "i18n": ["i18n"]}),
     ("renderers", {
         "decision_json": ["decision_json.c"],
