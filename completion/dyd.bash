@@ -67,7 +67,7 @@ _dyd()
 		;;
 	status)
 		options="--policy --as-of --lang --explain --json --verbose
-			--strict --help"
+			--short --strict --help"
 		;;
 	validate)
 		options="--policy --strict --json --quiet --verbose --help"
