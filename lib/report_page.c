@@ -79,9 +79,16 @@ void page_release(page *pg)
 	free(pg->cell_of);
 }
 
+/* Values this short (ids, numbers, names) are broken inside a word only
+ * where the page has no room at all; longer ones anywhere. */
+#define PAGE_SHORT_VALUE 24
+
 void page_value(page *pg, const char *s, size_t len)
 {
-	strbuf_append(&pg->sb, "<bdi>", 5);
+	if (len <= PAGE_SHORT_VALUE)
+		strbuf_puts(&pg->sb, "<bdi class=\"w\">");
+	else
+		strbuf_append(&pg->sb, "<bdi>", 5);
 	html_text(&pg->sb, s, len);
 	strbuf_append(&pg->sb, "</bdi>", 6);
 }
