@@ -15,7 +15,8 @@ struct input_list {
 
 struct status_args {
 	struct cli_eval eval;
-	dyd_status_options status; /* --lang, --explain, --verbose, --tz */
+	dyd_status_options status; /* --lang, --explain, --verbose, --tz,
+				      --short */
 	bool json;
 	struct input_list in;
 	const char *account; /* --account */
@@ -80,6 +81,10 @@ static const struct cli_opt status_options[] = {
      AT(json)},
     {0, "verbose", NULL, "show the full phone number and listed items",
      cli_set_true, AT(status.verbose)},
+    {0, "short", NULL,
+     "one line for a ticket: account, masked phone, opt-out, what is "
+     "withheld, as-of",
+     cli_set_true, AT(status.brief)},
     CLI_OPT_END,
 };
 

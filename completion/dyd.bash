@@ -77,7 +77,7 @@ _dyd()
 		;;
 	status)
 		options="--in --account --phone --policy --as-of --lang --tz
-			--explain --json --verbose --strict --help"
+			--explain --short --json --verbose --strict --help"
 		;;
 	validate)
 		options="--policy --strict --json --quiet --verbose --help"

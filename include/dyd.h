@@ -235,14 +235,17 @@ char *dyd_decision_to_json(const dyd_decision *decision);
 
 typedef struct dyd_status_options {
 	const char *lang; /* "en" or "id"; NULL: the record's, else "en" */
-	bool explain;	  /* add the rule trace behind every line */
+	bool explain;	  /* beside each line, why, its rule and sources */
 	bool verbose;	  /* show personal data (full phone, business names) */
 	const char *tz;	  /* zone of the times shown, as --tz; NULL: UTC */
+	/* One line for a ticket: account, masked phone, the opt-out in
+	 * words, what is withheld, the as-of instant (explain is ignored). */
+	bool brief;
 } dyd_status_options;
 
 #define DYD_STATUS_OPTIONS_INIT                                                \
 	{                                                                      \
-		NULL, false, false, NULL                                       \
+		NULL, false, false, NULL, false                                \
 	}
 
 /*

@@ -19,8 +19,6 @@
 #define MANIFEST_FORMAT "dyd.manifest/v1"
 #define MANIFEST_NAME "manifest.json"
 #define SIGNATURE_NAME "manifest.sig"
-/* The manifest, report.html, report.json and manifest.sig. */
-#define BUNDLE_MAX_ENTRIES 4
 
 struct entry {
 	const char *name;
@@ -28,6 +26,21 @@ struct entry {
 	size_t len;
 	char sha256[SHA256_HEX_SIZE];
 };
+
+/* The documents of the bundle, each rendered from the report view; the
+ * manifest lists them in this order, and the signature signs the
+ * manifest. A new document is one row here. */
+static const struct document {
+	const char *name;
+	report_render_fn render;
+} documents[] = {
+    {"report.html", report_html_render},
+    {"report.json", report_json_render},
+};
+
+#define DOCUMENT_COUNT (sizeof(documents) / sizeof(*documents))
+/* The manifest, manifest.sig and the documents. */
+#define BUNDLE_MAX_ENTRIES (2 + DOCUMENT_COUNT)
 
 bool dyd_bundle_encryption_supported(void)
 {
@@ -64,11 +77,10 @@ static bool add_signature(cJSON *root, const char *key_sha256)
 	       cJSON_AddStringToObject(o, "key_sha256", key_sha256);
 }
 
-static char *manifest_render(const report_context *ctx,
-			     const struct entry *files, size_t count,
-			     bool encrypted, const char *key_sha256)
+static char *manifest_render(const report_view *v, const struct entry *files,
+			     size_t count, bool encrypted)
 {
-	const dyd_decision *d = ctx->decision;
+	const dyd_decision *d = v->d;
 	cJSON *root = cJSON_CreateObject(), *o, *arr;
 	char *out = NULL;
 	size_t i;
@@ -87,7 +99,7 @@ static char *manifest_render(const report_context *ctx,
 	     cJSON_AddStringToObject(o, "id", d->policy->id) &&
 	     cJSON_AddStringToObject(o, "sha256", d->policy->sha256) &&
 	     cJSON_AddBoolToObject(root, "encrypted", encrypted) &&
-	     (!key_sha256 || add_signature(root, key_sha256)) &&
+	     (!v->key_sha256 || add_signature(root, v->key_sha256)) &&
 	     (arr = cJSON_AddArrayToObject(root, "files"));
 	for (i = 0; ok && i < count; i++) {
 		o = cJSON_CreateObject();
@@ -101,7 +113,7 @@ static char *manifest_render(const report_context *ctx,
 		     cJSON_AddStringToObject(o, "sha256", files[i].sha256);
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(root, "omitted"));
-	for (i = 0; ok && i < ctx->omitted_count; i++) {
+	for (i = 0; ok && i < v->omitted_count; i++) {
 		o = cJSON_CreateObject();
 		ok = o && cJSON_AddItemToArray(arr, o);
 		if (!ok) {
@@ -109,9 +121,8 @@ static char *manifest_render(const report_context *ctx,
 			break;
 		}
 		ok = cJSON_AddStringToObject(o, "pointer",
-					     ctx->omitted[i].pointer) &&
-		     cJSON_AddStringToObject(o, "reason",
-					     ctx->omitted[i].reason);
+					     v->omitted[i].pointer) &&
+		     cJSON_AddStringToObject(o, "reason", v->omitted[i].reason);
 	}
 	/* Nothing is cut short today; the list is there so that a future
 	 * limit cannot drop data without saying so. */
@@ -295,21 +306,6 @@ static int sign_manifest(struct entry *sig, const struct entry *manifest,
 	return rc;
 }
 
-/* The entries in ZIP order, sorted by name: manifest.json, manifest.sig
- * when signed, report.html, report.json. */
-static size_t zip_order(struct entry *order, const struct entry entries[4],
-			bool sign)
-{
-	size_t n = 0;
-
-	order[n++] = entries[0];
-	if (sign)
-		order[n++] = entries[3];
-	order[n++] = entries[1];
-	order[n++] = entries[2];
-	return n;
-}
-
 /* Deflated by libdeflate, zipped by libzip. */
 static int zip_bundle(void **out, size_t *len, const struct entry *entries,
 		      size_t count, dyd_time as_of, int level,
@@ -329,32 +325,16 @@ static int zip_bundle(void **out, size_t *len, const struct entry *entries,
 	return rc;
 }
 
-int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
-		     const dyd_bundle_options *options, dyd_diags *diags)
+/* The options, checked; the language to render in into *lang. */
+static int check_options(const dyd_bundle_options *options,
+			 const dyd_decision *d, const char **lang,
+			 dyd_diags *diags)
 {
-	dyd_bundle_options defaults = DYD_BUNDLE_OPTIONS_INIT;
-	report_context ctx = {0};
-	struct entry entries[4] = {{MANIFEST_NAME, NULL, 0, ""},
-				   {"report.html", NULL, 0, ""},
-				   {"report.json", NULL, 0, ""},
-				   {SIGNATURE_NAME, NULL, 0, ""}},
-		     order[4];
-	const dyd_signing_key *key;
-	tz *zone = NULL;
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	*len = 0;
-	if (!options)
-		options = &defaults;
-	key = options->sign_key;
-	ctx.decision = d;
-	ctx.lang = options->lang ? options->lang
-				 : i18n_language_for(d->record->language);
-	if (!dyd_language_supported(ctx.lang)) {
+	*lang = options->lang ? options->lang
+			      : i18n_language_for(d->record->language);
+	if (!dyd_language_supported(*lang)) {
 		diag_add(diags, DYD_ERROR, NULL, 0, 0, NULL,
-			 "language '%s' is not supported (en, id)", ctx.lang);
+			 "language '%s' is not supported (en, id)", *lang);
 		return DYD_EUSAGE;
 	}
 	if (options->level < 1 || options->level > 9) {
@@ -368,40 +348,97 @@ int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
 			 "this libzip cannot write AES-256 encrypted entries");
 		return DYD_EUSAGE;
 	}
+	return 0;
+}
+
+/* The documents rendered into entries[1..], with their SHA-256, and the
+ * manifest that lists them into entries[0]. */
+static int render_entries(struct entry *entries, const report_view *v,
+			  bool encrypted)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < DOCUMENT_COUNT; i++) {
+		struct entry *e = &entries[1 + i];
+		e->name = documents[i].name;
+		rc = documents[i].render(&e->data, &e->len, v);
+		if (!rc && sha256_hex(e->data, e->len, e->sha256))
+			rc = DYD_ENOMEM;
+	}
+	if (rc)
+		return rc;
+	entries[0].name = MANIFEST_NAME;
+	entries[0].data =
+	    manifest_render(v, entries + 1, DOCUMENT_COUNT, encrypted);
+	if (!entries[0].data)
+		return DYD_ENOMEM;
+	entries[0].len = strlen(entries[0].data);
+	return 0;
+}
+
+/* The entries in ZIP order, sorted by name: manifest.json, manifest.sig
+ * when signed, then the documents (already in name order). */
+static size_t zip_order(struct entry *order, const struct entry *entries,
+			const struct entry *sig)
+{
+	size_t n = 0, i;
+
+	order[n++] = entries[0];
+	if (sig)
+		order[n++] = *sig;
+	for (i = 0; i < DOCUMENT_COUNT; i++)
+		order[n++] = entries[1 + i];
+	return n;
+}
+
+int dyd_bundle_build(void **out, size_t *len, const dyd_decision *d,
+		     const dyd_bundle_options *options, dyd_diags *diags)
+{
+	dyd_bundle_options defaults = DYD_BUNDLE_OPTIONS_INIT;
+	struct entry entries[1 + DOCUMENT_COUNT],
+	    sig = {SIGNATURE_NAME, NULL, 0, ""};
+	struct entry order[BUNDLE_MAX_ENTRIES];
+	report_view_options vo = {NULL, NULL, NULL};
+	report_view view;
+	const dyd_signing_key *key;
+	tz *zone = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	memset(entries, 0, sizeof(entries));
+	if (!options)
+		options = &defaults;
+	key = options->sign_key;
+	rc = check_options(options, d, &vo.lang, diags);
+	if (rc)
+		return rc;
 	rc = tz_load(&zone, options->tz ? options->tz : "UTC", diags);
 	if (rc)
 		return rc == DYD_EINVALID ? DYD_EUSAGE : rc;
-	ctx.zone = zone;
-	rc = report_json_render(&entries[2].data, &entries[2].len, &ctx);
+	vo.zone = zone;
+	vo.key_sha256 = key ? dyd_signing_key_fingerprint(key) : NULL;
+	rc = report_view_init(&view, d, &vo);
 	if (!rc)
-		rc =
-		    report_html_render(&entries[1].data, &entries[1].len, &ctx);
-	for (i = 1; !rc && i < 3; i++)
-		if (sha256_hex(entries[i].data, entries[i].len,
-			       entries[i].sha256))
-			rc = DYD_ENOMEM;
-	if (!rc) {
-		entries[0].data = manifest_render(
-		    &ctx, entries + 1, 2, options->password != NULL,
-		    key ? dyd_signing_key_fingerprint(key) : NULL);
-		if (!entries[0].data)
-			rc = DYD_ENOMEM;
-		else
-			entries[0].len = strlen(entries[0].data);
-	}
+		rc = render_entries(entries, &view, options->password != NULL);
 	if (!rc)
-		rc = entries_fit(entries, 3, d->record->name, diags);
+		rc = entries_fit(entries, 1 + DOCUMENT_COUNT, d->record->name,
+				 diags);
 	/* Signed before encryption: the signature is over the manifest's
 	 * plain bytes, and is itself an entry encrypted like the others. */
 	if (!rc && key)
-		rc = sign_manifest(&entries[3], &entries[0], key, diags);
+		rc = sign_manifest(&sig, &entries[0], key, diags);
 	if (!rc)
-		rc = zip_bundle(
-		    out, len, order, zip_order(order, entries, key != NULL),
-		    d->as_of, options->level, options->password, diags);
-	for (i = 0; i < 4; i++)
+		rc = zip_bundle(out, len, order,
+				zip_order(order, entries, key ? &sig : NULL),
+				d->as_of, options->level, options->password,
+				diags);
+	for (i = 0; i < 1 + DOCUMENT_COUNT; i++)
 		free(entries[i].data);
-	report_context_release(&ctx);
+	free(sig.data);
+	report_view_release(&view);
 	tz_free(zone);
 	return rc;
 }

@@ -142,6 +142,45 @@ const char *optout_audience_name(optout_audience a);
  * groups.joined_at) is not after it; an undated item always existed. */
 bool decision_item_exists(const dyd_decision *d, const char *field, size_t i);
 
+/* What a terms update changed for the account: the decision as of just
+ * before the update took effect against this one, both made by
+ * dyd_evaluate. The update is the policy's latest terms version, when it
+ * has more than one. */
+typedef enum {
+	CHANGE_NONE,		 /* the policy has no update to compare */
+	CHANGE_NOT_YET,		 /* the update is not in effect at the as-of */
+	CHANGE_REGISTERED_AFTER, /* no account before the update took effect */
+	CHANGE_COMPARED,
+} change_state;
+
+/* One category whose sharing differs between the two instants. */
+typedef struct change_category {
+	size_t category; /* index into the policy's categories */
+	size_t *gained;	 /* purposes shared now and not before */
+	size_t gained_count;
+	size_t *lost; /* purposes shared before and not now */
+	size_t lost_count;
+} change_category;
+
+typedef struct decision_change {
+	change_state state;
+	size_t terms;	     /* the update: policy terms index, or NO_INDEX */
+	dyd_time before;     /* the instant compared with: just before it */
+	dyd_decision *prior; /* the decision at before, when compared */
+	change_category *changed; /* policy order */
+	size_t changed_count;
+	/* Categories shared for the same purposes at both instants. */
+	size_t *same;
+	size_t same_count;
+	bool optout_same; /* the opt-out status and reason did not change */
+} decision_change;
+
+/* Compares d with the decision of its record and policy just before the
+ * policy's update took effect. 0, or DYD_ENOMEM; *out is filled in even
+ * when there is nothing to compare (its state says why). */
+int decision_change_init(decision_change *out, const dyd_decision *d);
+void decision_change_release(decision_change *change);
+
 struct cJSON;
 /* The decision object, for embedding in report.json; NULL on ENOMEM. */
 struct cJSON *decision_to_cjson(const dyd_decision *d);

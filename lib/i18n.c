@@ -222,6 +222,15 @@ const char *i18n_language_for(const char *tag)
 	return lang ? lang : "en";
 }
 
+const char *i18n_plural(const char *lang, unsigned long long n)
+{
+	/* CLDR's rules: en "one" for i = 1 with no visible fraction, which
+	 * is every whole count 1; id has only "other". */
+	if (lang && strcmp(lang, "en") == 0 && n == 1)
+		return "one";
+	return "other";
+}
+
 const char *i18n_get(const char *lang, const char *key)
 {
 	const i18n_record *r;

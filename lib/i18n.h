@@ -18,6 +18,12 @@ const char *i18n_language_for(const char *tag);
  * itself so a missing translation is visible rather than fatal. */
 const char *i18n_get(const char *lang, const char *key);
 
+/* The plural category of a count n in lang, as CLDR names them, for the
+ * catalog's keys "KEY.one" and "KEY.other": English says "1 item" and "2
+ * items"; Indonesian does not inflect ("1 item", "2 item"), so every count
+ * is "other". */
+const char *i18n_plural(const char *lang, unsigned long long n);
+
 /* Appends a value to the output, escaping it as the output needs. */
 typedef void (*i18n_put_fn)(strbuf *sb, const char *value);
 

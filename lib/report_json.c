@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* report.json: everything, for machines. The account data is the record
  * normalised (timestamps in UTC, only the fields dyd.account/v1 defines);
- * whatever is left out is listed, so nothing is dropped silently. */
+ * whatever is left out the view lists for the manifest, so nothing is
+ * dropped silently. Then the decision, and what the latest terms update
+ * changed. */
 #include "json_out.h"
 #include "report.h"
 #include "strbuf.h"
@@ -12,93 +14,31 @@
 
 #define REPORT_FORMAT "dyd.report/v1"
 
-/* One walk of the record serves both uses: collecting what report.json
- * leaves out (ctx set), and writing the account (out set). */
+/* The walk of the record that writes it, normalised; what it leaves out
+ * the report view has listed (report_view.c). */
 struct walker {
-	report_context *ctx; /* collecting omissions, or NULL */
-	json_writer *out;    /* writing the account, or NULL */
-	strbuf path;
+	json_writer *out;
 	bool failed;
 };
 
-static void omit(struct walker *w, const char *reason)
-{
-	report_omission *grown;
-	report_context *ctx = w->ctx;
-
-	if (!ctx)
-		return;
-	grown = realloc(ctx->omitted,
-			(ctx->omitted_count + 1) * sizeof(*ctx->omitted));
-	if (!grown || w->path.failed) {
-		if (grown)
-			ctx->omitted = grown;
-		w->failed = true;
-		return;
-	}
-	ctx->omitted = grown;
-	grown[ctx->omitted_count].pointer = strdup(w->path.data);
-	grown[ctx->omitted_count].reason = reason;
-	if (!grown[ctx->omitted_count].pointer) {
-		w->failed = true;
-		return;
-	}
-	ctx->omitted_count++;
-}
-
-static size_t push(struct walker *w, const char *key, size_t len)
-{
-	if (!w->ctx)
-		return w->path.len; /* only omissions need the pointer */
-	return strbuf_pointer_push(&w->path, key, len);
-}
-
 static void walk(struct walker *w, const doc_node *n, const field_spec *f);
-
-static bool is_field(const field_spec *table, const char *key, size_t len)
-{
-	const field_spec *f;
-
-	for (f = table; f->name; f++)
-		if (strlen(f->name) == len && memcmp(f->name, key, len) == 0)
-			return true;
-	return false;
-}
 
 static void walk_object(struct walker *w, const doc_node *obj,
 			const field_spec *table)
 {
 	const field_spec *f;
-	size_t i, saved;
 
-	if (w->out)
-		json_open_object(w->out);
+	json_open_object(w->out);
 	/* Field table order, so the output does not depend on how the
 	 * record happened to order its keys. */
 	for (f = table; f->name; f++) {
 		const doc_node *v = doc_get(obj, f->name);
-		size_t len;
 		if (!v)
 			continue;
-		len = strlen(f->name);
-		if (w->out)
-			json_key(w->out, f->name, len);
-		saved = push(w, f->name, len);
+		json_key(w->out, f->name, strlen(f->name));
 		walk(w, v, f);
-		strbuf_truncate(&w->path, saved);
 	}
-	if (w->out)
-		json_close_object(w->out);
-	if (!w->ctx)
-		return;
-	for (i = 0; i < obj->count; i++) {
-		const doc_member *m = &obj->members[i];
-		if (is_field(table, m->key, m->key_len))
-			continue;
-		saved = push(w, m->key, m->key_len);
-		omit(w, "unknown field: dyd.account/v1 does not define it");
-		strbuf_truncate(&w->path, saved);
-	}
+	json_close_object(w->out);
 }
 
 static void walk(struct walker *w, const doc_node *n, const field_spec *f)
@@ -106,13 +46,10 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 	static const field_spec phone = {"phone", FIELD_PHONE, true, NULL,
 					 NULL};
 	dyd_time t;
-	char idx[24];
-	size_t i, saved;
+	size_t i;
 
 	switch (f->kind) {
 	case FIELD_TIME:
-		if (!w->out)
-			return;
 		if (dyd_time_parse(n->text, n->len, false, &t)) {
 			w->failed = true; /* validated before: cannot happen */
 			return;
@@ -120,15 +57,14 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 		json_time(w->out, t);
 		return;
 	case FIELD_BOOL:
-		if (w->out)
-			json_bool(w->out, n->boolean);
+		json_bool(w->out, n->boolean);
 		return;
 	case FIELD_COUNT:
 	case FIELD_NUMBER:
 		/* A decimal string ("100.00") stays the string it was. */
-		if (w->out && n->type == DOC_STRING)
+		if (n->type == DOC_STRING)
 			json_string(w->out, n->text, n->len);
-		else if (w->out)
+		else
 			json_number(w->out, n->number);
 		return;
 	case FIELD_OBJECT:
@@ -137,15 +73,8 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 	case FIELD_OBJECT_LIST:
 	case FIELD_EVENT_LIST:
 	case FIELD_PHONE_LIST:
-		if (w->out)
-			json_open_array(w->out);
+		json_open_array(w->out);
 		for (i = 0; i < n->count; i++) {
-			/* Omission pointers need the index; the account
-			 * output does not. */
-			saved = w->path.len;
-			if (w->ctx) {
-				push(w, idx, format_unsigned(i, idx));
-			}
 			if (f->kind == FIELD_PHONE_LIST)
 				walk(w, n->items[i], &phone);
 			else if (f->kind == FIELD_EVENT_LIST)
@@ -153,14 +82,11 @@ static void walk(struct walker *w, const doc_node *n, const field_spec *f)
 					    record_event_fields(n->items[i]));
 			else
 				walk_object(w, n->items[i], f->sub);
-			strbuf_truncate(&w->path, saved);
 		}
-		if (w->out)
-			json_close_array(w->out);
+		json_close_array(w->out);
 		return;
 	default:
-		if (w->out)
-			json_string(w->out, n->text, strlen(n->text));
+		json_string(w->out, n->text, strlen(n->text));
 		return;
 	}
 }
@@ -254,26 +180,105 @@ static void write_citations(json_writer *jw, const dyd_policy *p)
 	json_close_object(jw);
 }
 
-void report_context_release(report_context *ctx)
+static void write_purposes(json_writer *jw, const dyd_policy *p,
+			   const change_category *c, bool gained)
 {
-	size_t i;
+	const size_t *list = gained ? c->gained : c->lost;
+	size_t n = gained ? c->gained_count : c->lost_count, i;
 
-	for (i = 0; i < ctx->omitted_count; i++)
-		free(ctx->omitted[i].pointer);
-	free(ctx->omitted);
-	ctx->omitted = NULL;
-	ctx->omitted_count = 0;
+	json_open_object(jw);
+	json_key(jw, "category", 8);
+	json_cstring(jw, p->categories[c->category].id);
+	json_key(jw, "purposes", 8);
+	json_open_array(jw);
+	for (i = 0; i < n; i++)
+		json_cstring(jw, p->purposes[list[i]].id);
+	json_close_array(jw);
+	json_close_object(jw);
 }
 
-int report_json_render(char **out, size_t *len, report_context *ctx)
+static void write_changes(json_writer *jw, const report_view *v, bool gained)
 {
-	const dyd_decision *d = ctx->decision;
+	const decision_change *ch = &v->change;
+	size_t i;
+
+	json_key(jw, gained ? "became_shared" : "no_longer_shared",
+		 gained ? 13 : 16);
+	json_open_array(jw);
+	for (i = 0; i < ch->changed_count; i++)
+		if (gained ? ch->changed[i].gained_count
+			   : ch->changed[i].lost_count)
+			write_purposes(jw, v->p, &ch->changed[i], gained);
+	json_close_array(jw);
+}
+
+/* "update": what the policy's latest terms update changed for the
+ * account (report_view.h), or null when the policy has none. */
+static void write_update(json_writer *jw, const report_view *v)
+{
+	static const char *const states[] = {
+	    [CHANGE_NOT_YET] = "not_in_effect",
+	    [CHANGE_REGISTERED_AFTER] = "registered_after",
+	    [CHANGE_COMPARED] = "compared",
+	};
+	const decision_change *ch = &v->change;
+	size_t i;
+
+	json_key(jw, "update", 6);
+	if (ch->state == CHANGE_NONE) {
+		json_null(jw);
+		return;
+	}
+	json_open_object(jw);
+	json_key(jw, "terms", 5);
+	json_cstring(jw, v->p->terms[ch->terms].id);
+	json_key(jw, "state", 5);
+	json_cstring(jw, states[ch->state]);
+	json_key(jw, "effective", 9);
+	json_time(jw, v->p->terms[ch->terms].effective);
+	if (ch->state == CHANGE_COMPARED) {
+		json_key(jw, "compared_with", 13);
+		json_time(jw, ch->before);
+		write_changes(jw, v, true);
+		write_changes(jw, v, false);
+		json_key(jw, "shared_as_before", 16);
+		json_open_array(jw);
+		for (i = 0; i < ch->same_count; i++)
+			json_cstring(jw, v->p->categories[ch->same[i]].id);
+		json_close_array(jw);
+		json_key(jw, "optout_unchanged", 16);
+		json_bool(jw, ch->optout_same);
+	}
+	json_close_object(jw);
+}
+
+static void write_policy(json_writer *jw, const dyd_policy *p)
+{
+	json_key(jw, "policy", 6);
+	json_open_object(jw);
+	json_key(jw, "id", 2);
+	json_cstring(jw, p->id);
+	json_key(jw, "sha256", 6);
+	json_cstring(jw, p->sha256);
+	json_key(jw, "service", 7);
+	json_cstring(jw, p->service);
+	json_key(jw, "parent_company", 14);
+	json_cstring(jw, p->parent_company);
+	write_sources(jw, p);
+	write_citations(jw, p);
+	json_close_object(jw);
+}
+
+int report_json_render(char **out, size_t *len, const report_view *v)
+{
+	const dyd_decision *d = v->d;
 	strbuf sb = STRBUF_INIT;
 	json_writer jw;
-	struct walker w = {ctx, &jw, STRBUF_INIT, false};
+	struct walker w = {&jw, false};
 	cJSON *decision;
 
 	*out = NULL;
+	*len = 0;
 	decision = decision_to_cjson(d);
 	if (!decision)
 		return DYD_ENOMEM;
@@ -293,35 +298,18 @@ int report_json_render(char **out, size_t *len, report_context *ctx)
 	json_key(&jw, "as_of", 5);
 	json_time(&jw, d->as_of);
 	json_key(&jw, "language", 8);
-	json_cstring(&jw, ctx->lang);
+	json_cstring(&jw, v->lang);
 	json_key(&jw, "time_zone", 9);
-	json_cstring(&jw, tz_name(ctx->zone));
-	json_key(&jw, "policy", 6);
-	json_open_object(&jw);
-	json_key(&jw, "id", 2);
-	json_cstring(&jw, d->policy->id);
-	json_key(&jw, "sha256", 6);
-	json_cstring(&jw, d->policy->sha256);
-	json_key(&jw, "service", 7);
-	json_cstring(&jw, d->policy->service);
-	json_key(&jw, "parent_company", 14);
-	json_cstring(&jw, d->policy->parent_company);
-	write_sources(&jw, d->policy);
-	write_citations(&jw, d->policy);
-	json_close_object(&jw);
+	json_cstring(&jw, tz_name(v->zone));
+	write_policy(&jw, d->policy);
 	json_key(&jw, "account", 7);
-	/* The same walk lists what the account leaves out (ctx->omitted),
-	 * for the manifest and report.html. */
-	strbuf_puts(&w.path, "");
 	walk_object(&w, d->record->doc->root, record_fields);
-	if (w.path.failed)
-		w.failed = true;
 	json_key(&jw, "decision", 8);
 	json_cjson(&jw, decision);
+	write_update(&jw, v);
 	json_close_object(&jw);
 	strbuf_putc(&sb, '\n');
 	cJSON_Delete(decision);
-	strbuf_release(&w.path);
 	if (w.failed) {
 		strbuf_release(&sb);
 		return DYD_ENOMEM;

@@ -5,6 +5,12 @@
 //     and forbids scripts, plugins, frames, remote loads, <base> and forms;
 //   - the markup has no script, event handler attribute, javascript: URL,
 //     frame, object, link, or url() / @import in its style;
+//   - the only addresses out of the page are links the reader may choose to
+//     follow (the sources of the answers), each exactly
+//     <a href="https://..." rel="noreferrer noopener"> (or http://), and the
+//     page then says <meta name="referrer" content="no-referrer">: following
+//     one tells the site nothing of the report. A link is not a request the
+//     page makes; any other href, attribute or scheme is a finding;
 //   - the browser sees no request but the page itself, compiles no script
 //     of the page (DevTools' Debugger.scriptParsed) and logs nothing.
 // The detectors are tried first on canaries made from a real report: with
@@ -26,6 +32,9 @@ const REQUIRED = {
 	"base-uri": "'none'",
 	"form-action": "'none'",
 };
+// The one shape of a link out of the page: a web address the reader may
+// follow, which sends no referrer and gives the site no window.opener.
+const FOLLOWABLE_LINK = /^<a href="https?:\/\/[^"\s<>]+" rel="noreferrer noopener">$/;
 const FORBIDDEN_SOURCES = /'unsafe-eval'|'unsafe-hashes'|'strict-dynamic'|https?:|\*|'self'/;
 
 // Returns the problems of HTML as [check, what was found] pairs.
@@ -58,7 +67,7 @@ function checkMarkup(html) {
 		["base-element", tags, /<base\b/i],
 		["form-element", tags, /<form\b/i],
 		["src-attribute", tags, /\s(src|srcset|data|poster|background|action|formaction)\s*=/i],
-		["external-href", tags, /\shref\s*=\s*"(?!#)/i],
+
 		["meta-refresh", tags, /http-equiv="?refresh/i],
 		["css-url-or-import", style, /url\(|@import/i],
 	];
@@ -67,6 +76,13 @@ function checkMarkup(html) {
 		if (hit)
 			found.push([`markup ${what}`, text.slice(hit.index, hit.index + 100)]);
 	}
+	// Links out: exactly the followable shape, and the no-referrer meta.
+	const out = (html.match(/<[a-zA-Z][^>]*\shref\s*=\s*(?!"?#)[^>]*>/gi) || []);
+	const bad = out.filter((t) => !FOLLOWABLE_LINK.test(t));
+	if (bad.length)
+		found.push(["markup external-href", bad.slice(0, 3).join(" | ").slice(0, 300)]);
+	if (out.length && !/<meta name="referrer" content="no-referrer">/.test(html.split("</head>")[0]))
+		found.push(["markup link-without-no-referrer", "links out of the page, and no <meta name=\"referrer\" content=\"no-referrer\"> in its head"]);
 	return found;
 }
 
@@ -123,6 +139,16 @@ const browser = await launch();
 	const laxFlagged = checkMarkup(lax).map((f) => f[0]);
 	for (const want of ["csp-directive default-src", "csp-allows default-src", "markup event-handler-attribute", "markup javascript-url"])
 		res.must(laxFlagged.includes(want), `canary: the markup checks see ${want}`, laxFlagged.join(", "));
+	// Links: the followable shape passes; every other one is caught.
+	const link = (a) => html.replace("<main>", `<main><p>${a}x</a></p>`);
+	res.must(!checkMarkup(link('<a href="https://example.org/doc" rel="noreferrer noopener">')).some((f) => f[0] === "markup external-href"),
+		"canaries: a followable link passes");
+	for (const a of ['<a href="https://example.org/doc">', '<a href="https://example.org/doc" rel="noreferrer">',
+		'<a href="https://example.org/doc" rel="noreferrer noopener" target="_blank">', '<a href="file:///etc/passwd" rel="noreferrer noopener">',
+		'<a href="data:text/html,x" rel="noreferrer noopener">', '<area href="https://example.org/" rel="noreferrer noopener">'])
+		res.must(checkMarkup(link(a)).some((f) => f[0] === "markup external-href"), `canary: the markup checks see ${a}`);
+	res.must(checkMarkup(link('<a href="https://example.org/doc" rel="noreferrer noopener">').replace('<meta name="referrer" content="no-referrer">', ""))
+		.some((f) => f[0] === "markup link-without-no-referrer"), "canary: a link without the no-referrer meta is caught");
 	fs.rmSync(withCsp);
 	fs.rmSync(withoutCsp);
 }

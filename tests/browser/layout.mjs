@@ -12,6 +12,9 @@
 //                               generated labels, drawn under 14 CSS px
 //   long-value-not-wrapped      (phone only) a value of 40 or more characters
 //                               without a space is kept on one line
+//   timeline-overlap            two labels or markers of the timeline picture
+//                               overlap, as the browser draws them
+//   timeline-outside-picture    a label or marker is outside the picture
 // In print (Chromium's PDF, A4, 10 mm margins, as a browser's print dialog
 // makes it; pages counted with pdfinfo, drawn with pdftoppm, words placed
 // with pdftotext, all from Debian's poppler-utils):
@@ -178,6 +181,13 @@ const browser = await launch();
 	const r = screenProblems(await scan(browser, f1, PHONE), PHONE);
 	for (const want of ["overflow", "text-outside-viewport", "text-clipped", "text-smaller-than-14px", "long-value-not-wrapped"])
 		res.must(has(r, want), `canary: the phone checks see ${want}`, r.map((x) => x[0]).join(", "));
+	// The timeline checks see a label put on another and one put outside.
+	const tlHtml = base.replace("</svg></div>", '<text x="12" y="20">on the heading</text><text x="700" y="60">outside the picture</text></svg></div>');
+	const ft = canary("timeline", tlHtml);
+	const rt = screenProblems(await scan(browser, ft, DESKTOP), DESKTOP);
+	for (const want of ["timeline-overlap", "timeline-outside-picture"])
+		res.must(has(rt, want), `canary: the desktop checks see ${want}`, rt.map((x) => x[0]).join(", "));
+	fs.rmSync(ft);
 	const printHtml = base.replace("<main>", '<main><p>before the break</p><p style="break-after:page">x</p><p style="margin-left:-5mm">in the left margin</p>');
 	const f2 = canary("print", printHtml);
 	const p = await printProblems(browser, f2, path.join(args.out, "canary-print.pdf"));

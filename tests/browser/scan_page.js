@@ -5,6 +5,7 @@
 // this file and evaluates it. Returns
 //   { vw, scrollWidth, wide: [...], problems: [{check, where, count, sample}] }
 // where a problem is grouped by check and by a short selector of the element
+// (the timeline's checks: timeline-overlap, timeline-outside-picture)
 // (nearest ancestor id, then tag.class steps), so that one badly styled
 // table gives one line, not a line per cell.
 (opts) => {
@@ -118,6 +119,30 @@
 				const px = fontPx(el, pseudo);
 				if (px < opts.minPx)
 					note(`text-smaller-than-${opts.minPx}px`, `${sel(el)}${pseudo} ${px}px`, cs.content.slice(0, 60));
+			}
+		}
+	}
+	// The timeline picture: no two of its labels and markers overlap, and
+	// each is inside the picture, as drawn (report_timeline.c promises it
+	// from estimated widths; this is the browser's word).
+	for (const svg of document.querySelectorAll("svg.tl")) {
+		if (hidden(svg))
+			continue;
+		const pic = svg.getBoundingClientRect();
+		const parts = [...svg.querySelectorAll("text, .mark, .span")].map((e) => ({ e, r: e.getBoundingClientRect() }))
+			.filter((p) => p.r.width > 0 && p.r.height > 0);
+		const label = (e) => e.tagName === "text" ? `"${short(e.textContent)}"` : `${e.tagName}.${[...e.classList].join(".")}`;
+		for (const p of parts) {
+			if (p.r.left < pic.left - 0.5 || p.r.right > pic.right + 0.5 || p.r.top < pic.top - 0.5 || p.r.bottom > pic.bottom + 0.5)
+				note("timeline-outside-picture", sel(svg), label(p.e));
+		}
+		for (let i = 0; i < parts.length; i++) {
+			for (let j = i + 1; j < parts.length; j++) {
+				const a = parts[i].r, b = parts[j].r;
+				const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+				const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+				if (w > 1 && h > 1)
+					note("timeline-overlap", sel(svg), `${label(parts[i].e)} and ${label(parts[j].e)}`);
 			}
 		}
 	}

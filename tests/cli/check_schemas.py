@@ -1461,7 +1461,7 @@ def check_bundle(report, dyd, env, tmp, name, record, manifest_v, report_v):
             ("manifest.json", "manifest", manifest_v,
              ["format", "generator", "account_id", "as_of", "policy", "encrypted", "files", "omitted", "truncated"]),
             ("report.json", "report", report_v,
-             ["format", "generator", "as_of", "language", "time_zone", "policy", "account", "decision"])):
+             ["format", "generator", "as_of", "language", "time_zone", "policy", "account", "decision", "update"])):
         if entry not in entries:
             continue
         lbl = prefix + "%s validates against %s.schema.json" % (entry, key)

@@ -96,13 +96,16 @@ def main():
           "not supported" in p.stderr)
     p = dyd("status", "--explain", "--lang", "en", "--as-of", "2021-06-01",
             hans)
+    # Each explained line says why in words, then its rule and sources.
     check("status --explain traces rules", p.returncode == 0 and
-          "/categories/0/shares/0" in p.stdout and
-          "withheld by opt_out" in p.stdout, p.stdout[-500:])
-    # Beside the lines it explains, the documents they rest on: the quote,
-    # its language when not English, title, date and address, and notes.
+          "/categories/0/shares/0 [" in p.stdout and
+          " \u2014 your opt-out covers this purpose; rule /terms/0/optout ["
+          in p.stdout and "opt_out" not in p.stdout, p.stdout[-500:])
+    # Listed once below the lines that point to them: the quote, its
+    # language when not English, title, date and address, and notes.
     check("status --explain gives the sources", p.returncode == 0 and
-          "source: \u201cIf you are an existing user" in p.stdout and
+          "\nSources\n  [1] " in p.stdout and
+          "] \u201cIf you are an existing user" in p.stdout and
           " (in Indonesian) \u2014 " in p.stdout and
           "https://faq.whatsapp.com/" in p.stdout and
           "about this source: " in p.stdout and
@@ -111,8 +114,19 @@ def main():
     p = dyd("status", "--explain", "--as-of", "2021-06-01", nicolas)
     check("status --explain: the region withholds ads only",
           p.returncode == 0 and
-          p.stdout.count("withheld by region:european") == 7 and
-          "region: CH in european" in p.stdout, p.stdout[-500:])
+          p.stdout.count("(rules of the European Region) \u2014 the rules "
+                         "of the European Region withhold it") == 7 and
+          "Country CH: in the European Region \u2014 rule /regions/european ["
+          in p.stdout and "region:" not in p.stdout, p.stdout[-500:])
+    # --short: one line for a ticket.
+    p = dyd("status", "--short", "--lang", "en", "--as-of", "2021-06-01",
+            nicolas)
+    check("status --short: one line", p.returncode == 0 and
+          p.stdout.count("\n") == 1 and
+          p.stdout.startswith("nicolas.favre (+41") and
+          "did not opt out; withheld: Ads and product experiences (rules "
+          "of the European Region); as of 2021-06-01 00:00:00 UTC\n"
+          in p.stdout, p.stdout)
     # What an overdue account faces depends on the as-of date.
     lukas = os.path.join(td, "records", "lukas-becker.json")
     p = dyd("status", "--lang", "en", "--as-of", "2021-05-20", lukas)

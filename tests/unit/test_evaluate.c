@@ -1500,7 +1500,7 @@ static void test_status_render(void **state)
 	assert_non_null(strstr(out, "You opted out."));
 	/* Business names are personal data as well. */
 	assert_null(strstr(out, "Toko Rahasia"));
-	assert_non_null(strstr(out, "2 matching item(s)"));
+	assert_non_null(strstr(out, "2 matching items\n"));
 	assert_non_null(strstr(out, dyd_policy_sha256(p)));
 	free(out);
 
@@ -1523,27 +1523,33 @@ static void test_status_render(void **state)
 	free(out);
 
 	out = render(e.dec, "en", false, true);
-	assert_non_null(strstr(out, "Why (rule trace)"));
-	assert_non_null(strstr(out, "/categories/0/shares/0"));
+	/* Each line says why, with its rule and the numbers of its
+	 * sources, listed once at the end. */
+	assert_non_null(strstr(out,
+			       "\u2014 shared since 2016-09-01 "
+			       "10:00:00 UTC, as the 2016-08-25 terms "
+			       "are accepted; rule /categories/0/shares/0 ["));
+	assert_non_null(strstr(out, "\nSources\n  [1] "));
 	assert_null(strstr(out, "+6281234567890"));
-	/* Beside the lines it explains, the sources in plain words: the
-	 * quote, its language, the title, publisher, date and address. */
+	/* The sources in plain words: the quote, its language, the title,
+	 * publisher, date and address. */
 	assert_non_null(strstr(
-	    out, "    source: \u201cincluding the phone number a user "
+	    out, "] \u201cincluding the phone number a user "
 		 "verifies during the registration process and the last time "
 		 "a user accessed the service\u201d \u2014 WhatsApp to Share "
 		 "User Data With Facebook to Show Targeted Ads (MacRumors, "
 		 "2016-08-25) https://www.macrumors.com/"));
 	assert_non_null(strstr(out, "\u201d (in Indonesian) \u2014 "));
-	assert_non_null(strstr(out, "    note: The 2016 sources name the "
+	assert_non_null(strstr(out, "] note: The 2016 sources name the "
 				    "last time"));
 	assert_non_null(strstr(out, "      about this source: "));
-	assert_non_null(strstr(out, "  terms 2021-01-04: accepted (/terms/1)"));
+	assert_non_null(strstr(out, "  2021-01-04  accepted on 2021-02-01 "
+				    "00:00:00 UTC \u2014 rule /terms/1 ["));
 	free(out);
 	out = render(e.dec, "id", false, true);
-	assert_non_null(strstr(out, "    sumber: \u201c"));
+	assert_non_null(strstr(out, "\nSumber\n  [1] \u201c"));
 	assert_non_null(strstr(out, "(dalam bahasa Indonesia)"));
-	assert_non_null(strstr(out, "    catatan: Sumber 2016 menyebut"));
+	assert_non_null(strstr(out, "] catatan: Sumber 2016 menyebut"));
 	free(out);
 
 	/* No such language. */
@@ -1588,9 +1594,9 @@ static void test_status_effect_and_final(void **state)
 	assert_null(strstr(out, "limited functionality"));
 	free(out);
 	out = render(e.dec, "en", false, true);
-	assert_non_null(strstr(out, "overdue consequence in force: "
-				    "reminders_only since 2021-05-28 "
-				    "(/terms/1/when_overdue/1)"));
+	assert_non_null(strstr(out, "nothing is limited; you can accept at "
+				    "any time. \u2014 rule "
+				    "/terms/1/when_overdue/1 ["));
 	assert_non_null(strstr(out, "The date is inferred."));
 	free(out);
 	eval_free(&e);

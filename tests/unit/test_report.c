@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* report.json and report.html (report_json.c, report_html.c): the account
- * data normalised with what is left out listed, and one page whose record
+/* report.json and report.html (report_json.c, report_html.c and the parts
+ * of the page): the account data normalised with what is left out listed,
+ * what the latest update changed, and one page of sections whose record
  * values can neither run nor load anything nor reorder the text. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +19,7 @@
 struct pages {
 	char *json, *html;
 	size_t json_len, html_len;
-	report_context ctx;
+	report_view view;
 	tz *zone;
 };
 
@@ -26,14 +27,15 @@ static void render(struct pages *p, const struct rendered *r, const char *lang)
 {
 	dyd_diags diags = DYD_DIAGS_INIT;
 
+	report_view_options o = {lang, NULL, NULL};
+
 	memset(p, 0, sizeof(*p));
 	assert_int_equal(tz_load(&p->zone, "UTC", &diags), 0);
-	p->ctx.decision = r->decision;
-	p->ctx.lang = lang;
-	p->ctx.zone = p->zone;
-	assert_int_equal(report_json_render(&p->json, &p->json_len, &p->ctx),
+	o.zone = p->zone;
+	assert_int_equal(report_view_init(&p->view, r->decision, &o), 0);
+	assert_int_equal(report_json_render(&p->json, &p->json_len, &p->view),
 			 0);
-	assert_int_equal(report_html_render(&p->html, &p->html_len, &p->ctx),
+	assert_int_equal(report_html_render(&p->html, &p->html_len, &p->view),
 			 0);
 	assert_int_equal(strlen(p->json), p->json_len);
 	assert_int_equal(strlen(p->html), p->html_len);
@@ -44,7 +46,7 @@ static void unrender(struct pages *p)
 {
 	free(p->json);
 	free(p->html);
-	report_context_release(&p->ctx);
+	report_view_release(&p->view);
 	tz_free(p->zone);
 }
 
@@ -68,11 +70,11 @@ static void test_unknown_fields_left_out_and_listed(void **state)
 	assert_string_equal(
 	    cJSON_GetStringValue(cJSON_GetObjectItem(account, "registered_at")),
 	    "2015-01-10T00:00:00.1Z");
-	for (i = 0; i < p.ctx.omitted_count; i++)
-		if (strcmp(p.ctx.omitted[i].pointer, "/profile/a~1b~0c") == 0)
+	for (i = 0; i < p.view.omitted_count; i++)
+		if (strcmp(p.view.omitted[i].pointer, "/profile/a~1b~0c") == 0)
 			found = true;
 	assert_true(found); /* a key with '/' and '~', escaped */
-	assert_true(p.ctx.omitted_count >= 5);
+	assert_true(p.view.omitted_count >= 5);
 	cJSON_Delete(root);
 	unrender(&p);
 	undecide(&r);
@@ -117,9 +119,10 @@ static size_t assert_links_are_the_sources(const char *html,
 		end = strchr(at, '"');
 		assert_non_null(end);
 		assert_true(cited_url(pol, at, (size_t)(end - at)));
-		assert_int_equal(strncmp(end, "\" rel=\"noreferrer\">",
-					 strlen("\" rel=\"noreferrer\">")),
-				 0);
+		assert_int_equal(
+		    strncmp(end, "\" rel=\"noreferrer noopener\">",
+			    strlen("\" rel=\"noreferrer noopener\">")),
+		    0);
 		links++;
 	}
 	return links;
@@ -142,9 +145,12 @@ static void test_hostile_values_are_inert(void **state)
 	assert_null(strstr(p.html, "<script"));
 	assert_non_null(
 	    strstr(p.html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
-	/* The right-to-left override is shown as a reference, not obeyed. */
+	/* The right-to-left override is shown as what it is, not obeyed:
+	 * neither the character nor a reference a browser would turn back
+	 * into it is on the page. */
 	assert_null(strstr(p.html, "\xe2\x80\xae"));
-	assert_non_null(strstr(p.html, "&#x202E;"));
+	assert_null(strstr(p.html, "&#x202E;"));
+	assert_non_null(strstr(p.html, "<span class=\"ctl\">U+202E</span>"));
 	assert_null(strstr(p.html, "\" onmouseover"));
 	assert_non_null(strstr(p.html, "Content-Security-Policy\" "
 				       "content=\"default-src 'none';"));
@@ -178,12 +184,159 @@ static void test_languages_of_the_page(void **state)
 	undecide(&r);
 }
 
+/* Every section of the page is in its contents and has its heading, in
+ * the order of the contents. */
+static void test_sections_and_contents(void **state)
+{
+	static const char *const ids[] = {"optout",   "update",	  "terms",
+					  "sharing",  "business", "data",
+					  "timeline", "sources",  "about"};
+	struct rendered r;
+	struct pages p;
+	const char *last = NULL;
+	char want[128];
+	size_t i;
+
+	(void)state;
+	decide_file(&r, "budi-santoso.json", "2026-11-29");
+	render(&p, &r, "en");
+	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
+		const char *at;
+		snprintf(want, sizeof(want), "<li><a href=\"#%s\">", ids[i]);
+		assert_non_null(strstr(p.html, want));
+		snprintf(want, sizeof(want),
+			 "<section id=\"%s\" aria-labelledby=\"%s-h\">\n"
+			 "<h2 id=\"%s-h\">",
+			 ids[i], ids[i], ids[i]);
+		at = strstr(p.html, want);
+		assert_non_null(at);
+		assert_true(!last || at > last);
+		last = at;
+	}
+	assert_non_null(
+	    strstr(p.html, "What changed for you with the 2021 update"));
+	unrender(&p);
+	undecide(&r);
+}
+
+/* A "no" is styled as a warning only when an opt-out would have
+ * withheld more than the region does anyway. */
+static void test_verdict_styles(void **state)
+{
+	static const struct {
+		const char *record, *cls;
+	} cases[] = {
+	    {"budi-santoso.json", "good"},
+	    {"wulan-anggraini.yaml", "warn"},
+	    {"lukas-becker.json", "neutral"},
+	    {"sophie-dubois.json", "neutral"},
+	};
+	char want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct rendered r;
+		struct pages p;
+		decide_file(&r, cases[i].record, "2026-11-29");
+		render(&p, &r, "en");
+		snprintf(want, sizeof(want), "<div class=\"answer %s\">",
+			 cases[i].cls);
+		if (!strstr(p.html, want))
+			fail_msg("%s: no %s", cases[i].record, want);
+		if (strcmp(cases[i].cls, "neutral") == 0)
+			assert_non_null(strstr(p.html, "anyway: opting out "
+						       "would not have "
+						       "withheld anything "
+						       "more."));
+		unrender(&p);
+		undecide(&r);
+	}
+}
+
+/* As of a day before some of the record's dated items, each of them is
+ * in the account data with a note that it does not count, as events
+ * after the as-of instant are. */
+static void test_future_items_marked(void **state)
+{
+	static const char note[] = "after the date of this report; not counted";
+	struct rendered r;
+	struct pages p;
+	const char *at;
+	size_t notes = 0;
+
+	(void)state;
+	/* budi: two business chats and both transactions are after
+	 * 2021-03-01. */
+	decide_file(&r, "budi-santoso.json", "2021-03-01");
+	render(&p, &r, "en");
+	for (at = p.html; (at = strstr(at, note)); at++)
+		notes++;
+	assert_int_equal(notes, p.view.events_after_as_of +
+				    p.view.items[0].future_count +
+				    p.view.items[1].future_count +
+				    p.view.items[2].future_count);
+	assert_true(p.view.items[0].future_count >= 1);
+	assert_true(p.view.items[1].future_count >= 1);
+	unrender(&p);
+	undecide(&r);
+}
+
+/* report.json's "update": what the latest terms update changed. */
+static void test_update_in_json(void **state)
+{
+	struct rendered r;
+	struct pages p;
+	cJSON *root, *u, *gained, *it;
+	bool ip = false;
+
+	(void)state;
+	decide_file(&r, "budi-santoso.json", "2026-11-29");
+	render(&p, &r, "en");
+	root = cJSON_Parse(p.json);
+	u = cJSON_GetObjectItem(root, "update");
+	assert_string_equal(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(u, "terms")),
+	    "2021-01-04");
+	assert_string_equal(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(u, "state")), "compared");
+	assert_string_equal(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(u, "compared_with")),
+	    "2021-01-03T23:59:59.999999999Z");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(u, "optout_unchanged")));
+	gained = cJSON_GetObjectItem(u, "became_shared");
+	cJSON_ArrayForEach(it, gained) ip |=
+	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(it, "category")),
+		   "ip_address") == 0;
+	assert_true(ip);
+	cJSON_Delete(root);
+	unrender(&p);
+	undecide(&r);
+
+	decide_file(&r, "putri-maharani.yaml", "2026-11-29");
+	render(&p, &r, "en");
+	root = cJSON_Parse(p.json);
+	u = cJSON_GetObjectItem(root, "update");
+	assert_string_equal(
+	    cJSON_GetStringValue(cJSON_GetObjectItem(u, "state")),
+	    "registered_after");
+	assert_null(cJSON_GetObjectItem(u, "became_shared"));
+	assert_non_null(strstr(p.html, "there is no earlier state to compare"));
+	cJSON_Delete(root);
+	unrender(&p);
+	undecide(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unknown_fields_left_out_and_listed),
 	    cmocka_unit_test(test_hostile_values_are_inert),
 	    cmocka_unit_test(test_languages_of_the_page),
+	    cmocka_unit_test(test_sections_and_contents),
+	    cmocka_unit_test(test_verdict_styles),
+	    cmocka_unit_test(test_future_items_marked),
+	    cmocka_unit_test(test_update_in_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
