@@ -51,6 +51,26 @@ def digests(d):
     return out
 
 
+def copy_for_others(dyd, tmp, env):
+    """A copy of dyd and of the libdyd it loads, in a directory every user
+    may read, and the environment that makes the copy load that library:
+    the build may be where another user cannot look (/root)."""
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    os.chmod(bindir, 0o755)
+    copy = os.path.join(bindir, "dyd")
+    shutil.copyfile(dyd, copy)
+    os.chmod(copy, 0o755)
+    out = subprocess.run(["ldd", dyd], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith("libdyd.so") and len(parts) >= 3:
+            lib = os.path.join(bindir, parts[0])
+            shutil.copyfile(parts[2], lib)
+            os.chmod(lib, 0o755)
+    return copy, dict(env, LD_LIBRARY_PATH=bindir)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dyd", required=True)
@@ -193,17 +213,24 @@ def main():
         ro = os.path.join(tmp, "readonly")
         os.makedirs(ro)
         os.chmod(ro, 0o755)
+        # The other user cannot reach a build under /root: it runs copies
+        # of the program, its library and the record from tmp.
+        nobody_dyd, nobody_env = copy_for_others(dyd, tmp, env)
+        nobody_budi = os.path.join(tmp, "budi-santoso.json")
+        shutil.copyfile(budi, nobody_budi)
+        os.chmod(nobody_budi, 0o644)
+        os.chmod(src, 0o644)
         nobody = ["setpriv", "--reuid=65534", "--regid=65534",
-                  "--clear-groups", dyd]
+                  "--clear-groups", nobody_dyd]
         p = subprocess.run(nobody + ["export", "-o",
-                                     os.path.join(ro, "b.zip"), budi],
-                           env=env, capture_output=True, text=True)
+                                     os.path.join(ro, "b.zip"), nobody_budi],
+                           env=nobody_env, capture_output=True, text=True)
         check("unwritable directory: exit 4, says why",
               p.returncode == 4 and "Permission denied" in p.stderr and
               os.listdir(ro) == [], p.stderr)
         p = subprocess.run(nobody + ["batch", "--quiet", "-d",
                                      os.path.join(ro, "out"), src],
-                           env=env, capture_output=True, text=True)
+                           env=nobody_env, capture_output=True, text=True)
         check("batch into an unwritable directory: exit 4",
               p.returncode == 4 and "Permission denied" in p.stderr,
               p.stderr)
