@@ -14,7 +14,8 @@ const struct cli_spec cmd_schema_spec = {
     .name = "schema",
     .usage = "[NAME]",
     .about = "Prints the JSON Schema (draft 2020-12) NAME: account, decision,\n"
-	     "manifest, policy or report. Without NAME, lists the names.\n",
+	     "manifest, policy, report or results. Without NAME, lists the\n"
+	     "names.\n",
     .groups = schema_groups,
 };
 
