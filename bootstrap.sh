@@ -12,8 +12,9 @@ cd "$(dirname "$0")"
 # Beyond the build: tzdata and zic (libc-bin) for --tz and its tests;
 # openssl for checking signed bundles by hand; Debian's Chromium, Java for
 # the Nu HTML Checker, poppler's PDF tools and the fonts the report's font
-# stack names, with Devanagari for the policy's Hindi quote (without it
-# Chromium prints the quote as empty boxes), for the browser tests (ctest
+# stack names, with Devanagari for the policy's Hindi quote and a CJK font
+# for its Japanese one (without them Chromium prints those quotes as empty
+# boxes), for the browser tests (ctest
 # -L browser); slurm-wlm, munge,
 # parallel and jq for the sharding tests (ctest -L cluster), which start a
 # Slurm of their own and run the recipes of dyd-batch(1); none of their
@@ -25,7 +26,7 @@ packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   python3-jsonschema python3-yaml mandoc unzip libarchive-tools p7zip-full
   dpkg-dev debhelper lintian man-db bash-completion tzdata libc-bin openssl
   chromium default-jre-headless poppler-utils fonts-dejavu-core
-  fonts-liberation fonts-lohit-deva slurm-wlm munge parallel jq"
+  fonts-liberation fonts-lohit-deva fonts-droid-fallback slurm-wlm munge parallel jq"
 # Node.js and npm run the browser tests. Debian's packages unless a node is
 # already there (NodeSource's nodejs bundles npm and conflicts with
 # Debian's npm package, so ask for the commands, not the packages).
