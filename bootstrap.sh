@@ -9,7 +9,8 @@ set -eu
 
 cd "$(dirname "$0")"
 
-# Beyond the build: tzdata and zic (libc-bin) for --tz and its tests;
+# Beyond the build: valgrind and clang-format for the memory checks and
+# the format lint (ctest -L valgrind, lint.format); tzdata and zic (libc-bin) for --tz and its tests;
 # openssl for checking signed bundles by hand; Debian's Chromium, Java for
 # the Nu HTML Checker, poppler's PDF tools and the fonts the report's font
 # stack names, with Devanagari for the policy's Hindi quote and a CJK font
@@ -23,10 +24,11 @@ cd "$(dirname "$0")"
 # debian/, lintian checks them, and they are installed in a throwaway root.
 packages="build-essential cmake pkg-config zlib1g-dev libzip-dev
   libdeflate-dev libcjson-dev libyaml-dev libssl-dev libcmocka-dev python3
-  python3-jsonschema python3-yaml mandoc unzip libarchive-tools p7zip-full
-  dpkg-dev debhelper lintian man-db bash-completion tzdata libc-bin openssl
-  chromium default-jre-headless poppler-utils fonts-dejavu-core
-  fonts-liberation fonts-lohit-deva fonts-droid-fallback slurm-wlm munge parallel jq"
+  python3-jsonschema python3-yaml mandoc valgrind clang-format unzip
+  libarchive-tools p7zip-full dpkg-dev debhelper lintian man-db
+  bash-completion tzdata libc-bin openssl chromium default-jre-headless
+  poppler-utils fonts-dejavu-core fonts-liberation fonts-lohit-deva
+  fonts-droid-fallback slurm-wlm munge parallel jq"
 # Node.js and npm run the browser tests. Debian's packages unless a node is
 # already there (NodeSource's nodejs bundles npm and conflicts with
 # Debian's npm package, so ask for the commands, not the packages).
