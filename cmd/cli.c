@@ -30,6 +30,15 @@ int cli_exit_code(int rc)
 	}
 }
 
+int cli_diags_done(dyd_diags *diags, int rc)
+{
+	cli_print_diags(diags);
+	dyd_diags_release(diags);
+	if (rc == DYD_ENOMEM)
+		cli_error("out of memory");
+	return cli_exit_code(rc);
+}
+
 void cli_print_diags(const dyd_diags *diags)
 {
 	size_t i;

@@ -24,6 +24,10 @@ int cli_exit_code(int rc);
 
 /* Prints every diagnostic on stderr, one a line. */
 void cli_print_diags(const dyd_diags *diags);
+/* The end of a library call: prints and releases its diagnostics, says
+ * "out of memory" for DYD_ENOMEM (which has none), and returns the exit
+ * status for rc. */
+int cli_diags_done(dyd_diags *diags, int rc);
 
 /* Prints "dyd CMD: message" and a pointer to --help on stderr ("dyd:"
  * and 'dyd --help' when cmd is NULL); returns EXIT_USAGE. */

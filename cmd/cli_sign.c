@@ -20,12 +20,9 @@ int cli_bundle_sign_key(struct cli_bundle *bundle, dyd_signing_key **key)
 	/* Before the key is read: a failed load may have held some of it. */
 	cli_no_core_dumps();
 	rc = dyd_signing_key_load(key, path, &diags);
-	cli_print_diags(&diags);
-	dyd_diags_release(&diags);
-	if (rc == DYD_ENOMEM)
-		cli_error("out of memory");
+	rc = cli_diags_done(&diags, rc);
 	if (rc)
-		return cli_exit_code(rc);
+		return rc;
 	bundle->options.sign_key = *key;
 	return EXIT_ALL_OK;
 }

@@ -53,12 +53,9 @@ static int key_generate(struct key_args *a)
 	cli_signals_block();
 	rc = dyd_key_generate(a->output, &a->write, fingerprint, &diags);
 	cli_signals_unblock();
-	cli_print_diags(&diags);
-	dyd_diags_release(&diags);
-	if (rc == DYD_ENOMEM)
-		cli_error("out of memory");
+	rc = cli_diags_done(&diags, rc);
 	if (rc)
-		return cli_exit_code(rc);
+		return rc;
 	printf("%s: private key (keep it secret)\n%s.pub: public key\n"
 	       "fingerprint %s\n",
 	       a->output, a->output, fingerprint);
