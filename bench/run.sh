@@ -7,6 +7,7 @@
 # usage: bench/run.sh [--quick] [--dir DIR] [--typical "N1 N2"]
 #                     [--small "N1 N2 N3"] [--heavy-contacts N]
 #                     [--seed N] [--keep] [--no-build] [--ref DYD]
+#                     [--policy FILE]
 set -euo pipefail
 # Count lists are split on purpose.
 # shellcheck disable=SC2086
@@ -28,9 +29,12 @@ keep=0
 do_build=1
 quick=0
 ref=""
+# --policy: the policy this binary (not the reference) uses, such as the
+# reference's own, to tell the cost of the code from that of the content.
+policy=""
 
 usage() {
-	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--keep) keep=1; shift ;;
 	--no-build) do_build=0; shift ;;
 	--ref) ref=$(realpath "$2"); shift 2 ;;
+	--policy) policy=$(realpath "$2"); shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage 2 >&2 ;;
 	esac
@@ -154,6 +159,8 @@ declare -A R_WALL R_USER R_SYS R_RSS R_N R_IN R_OUT R_OTHER
 run_batch() { # key input jobs [binary]
 	local key=$1 input=$2 jobs=$3 bin=${4:-$dyd} out="$work/out-$1"
 	local n tf rc ok
+	local -a policy_args=()
+	[ -z "$policy" ] || [ "$bin" != "$dyd" ] || policy_args=(--policy "$policy")
 	n=$(wc -l <"$input")
 	rm -rf "$out"
 	sync
@@ -164,7 +171,7 @@ run_batch() { # key input jobs [binary]
 	busy0=$(cpu_busy)
 	"$timebin" -f '%e %U %S %M' -o "$tf" \
 		"$bin" batch --as-of "$asof" --quiet -j "$jobs" -d "$out" \
-		"$input" || rc=$?
+		"${policy_args[@]}" "$input" || rc=$?
 	busy1=$(cpu_busy)
 	[ "$rc" = 0 ] || die "$key: dyd batch exited $rc"
 	ok=$(grep -c '"status":"ok"' "$out/results.jsonl" || true)
@@ -294,6 +301,7 @@ rate_of() { calc "${R_N[$1]} / ${R_WALL[$1]}" 0; }
 	echo "- commit (sources of the binary): $commit"
 	echo "- binary: $dyd (CMAKE_BUILD_TYPE=Release: $(grep '^CMAKE_C_FLAGS_RELEASE:' "$build/CMakeCache.txt" | cut -d= -f2-)); $("$dyd" --version | sed -n 's/^libraries: //p')"
 	[ -z "$ref" ] || echo "- reference binary (--ref): $ref, $("$ref" --version | head -1); $("$ref" --version | sed -n 's/^libraries: //p')"
+	[ -z "$policy" ] || echo "- policy of this binary (--policy): $policy, not its built-in one; the reference uses its own"
 	echo "- options: \`dyd batch --as-of $asof --quiet -j N -d OUTDIR INPUT\` (plain JSON Lines input, in the page cache; level 6)"
 	echo "- load average before / after: $load_start / $load_end"
 	echo "- total time of this script: ${t_total} s, not counting the removal of the bundles, which are all kept until this report is written"
